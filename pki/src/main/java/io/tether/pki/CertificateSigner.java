@@ -1,0 +1,199 @@
+package io.tether.pki;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Builds and signs X.509 certificates from a {@link CertificateProfile}, following RFC
+ * 5280 and the CA/Browser Forum's hygiene rules:
+ * <ul>
+ * <li>serial numbers from {@link SerialNumbers}: positive, 152 random bits;</li>
+ * <li>{@code notBefore} backdated by {@link #BACKDATE} for clock skew, {@code notAfter}
+ * never later than the issuer's;</li>
+ * <li>subject and authority key identifiers on every certificate;</li>
+ * <li>CAs: critical basicConstraints (pathLen 0 on intermediates) and critical keyUsage
+ * keyCertSign and cRLSign;</li>
+ * <li>leaves: critical basicConstraints CA:FALSE, critical keyUsage digitalSignature
+ * (plus keyEncipherment for RSA), EKU clientAuth plus serverAuth when there are DNS
+ * names, and the SPIFFE ID as the only URI SAN.</li>
+ * </ul>
+ * Signing runs on BouncyCastle's provider. Thread-safe.
+ */
+public final class CertificateSigner {
+
+	/** How far {@code notBefore} is set in the past to absorb clock skew. */
+	public static final Duration BACKDATE = Duration.ofSeconds(30);
+
+	private static final String LEAF_ORGANIZATION = "Tether";
+
+	private final Clock clock;
+
+	private final SecureRandom random;
+
+	/**
+	 * Creates a signer.
+	 * @param clock the source of "now" for validity periods
+	 * @param random the source of serial numbers
+	 */
+	public CertificateSigner(Clock clock, SecureRandom random) {
+		this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
+		this.random = Objects.requireNonNull(random, "'random' must not be null");
+	}
+
+	/**
+	 * Creates a self-signed root CA certificate.
+	 * @param profile the root profile
+	 * @param keys the root's key pair
+	 * @return the certificate
+	 */
+	public X509Certificate selfSign(CertificateProfile.Root profile, KeyPair keys) {
+		X500Name subject = caName(profile.commonName(), profile.organization());
+		Instant now = this.clock.instant();
+		Instant notAfter = now.plus(profile.validity());
+		try {
+			X509v3CertificateBuilder builder = builder(subject, subject, keys.getPublic(), now, notAfter);
+			JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+			builder.addExtension(Extension.subjectKeyIdentifier, false,
+					utils.createSubjectKeyIdentifier(keys.getPublic()));
+			builder.addExtension(Extension.authorityKeyIdentifier, false,
+					utils.createAuthorityKeyIdentifier(keys.getPublic()));
+			return sign(builder, keys.getPrivate(), KeyType.of(keys.getPublic()));
+		}
+		catch (CertIOException | java.security.NoSuchAlgorithmException ex) {
+			throw new PkiException("Root certificate cannot be built: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Signs a certificate for a public key under a CA.
+	 * @param profile an {@link CertificateProfile.Intermediate} or
+	 * {@link CertificateProfile.Leaf} profile
+	 * @param subjectKey the subject's public key (the private key stays with its owner)
+	 * @param issuer the issuing CA
+	 * @return the certificate
+	 * @throws UnsupportedKeyException if the subject key is of no supported type
+	 * @throws PkiException if the issuer has already expired
+	 */
+	public X509Certificate sign(CertificateProfile profile, PublicKey subjectKey, CaCredential issuer) {
+		Objects.requireNonNull(profile, "'profile' must not be null");
+		Objects.requireNonNull(subjectKey, "'subjectKey' must not be null");
+		Objects.requireNonNull(issuer, "'issuer' must not be null");
+		if (profile instanceof CertificateProfile.Root) {
+			throw new IllegalArgumentException("Root certificates are self-signed: use selfSign");
+		}
+		KeyType.of(subjectKey);
+		Instant now = this.clock.instant();
+		Instant issuerNotAfter = issuer.certificate().getNotAfter().toInstant();
+		if (!issuerNotAfter.isAfter(now)) {
+			throw new PkiException("Issuing CA '" + issuer.certificate().getSubjectX500Principal().getName()
+					+ "' expired at " + issuerNotAfter);
+		}
+		Instant notAfter = now.plus(profile.validity());
+		if (notAfter.isAfter(issuerNotAfter)) {
+			notAfter = issuerNotAfter;
+		}
+		X500Name issuerName = X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
+		try {
+			JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+			X509v3CertificateBuilder builder;
+			if (profile instanceof CertificateProfile.Intermediate intermediate) {
+				X500Name subject = caName(intermediate.commonName(), intermediate.organization());
+				builder = builder(issuerName, subject, subjectKey, now, notAfter);
+				builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+				builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+			}
+			else {
+				CertificateProfile.Leaf leaf = (CertificateProfile.Leaf) profile;
+				X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, LEAF_ORGANIZATION).build();
+				builder = builder(issuerName, subject, subjectKey, now, notAfter);
+				addLeafExtensions(builder, leaf, KeyType.of(subjectKey));
+			}
+			builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
+			builder.addExtension(Extension.authorityKeyIdentifier, false,
+					utils.createAuthorityKeyIdentifier(issuer.certificate().getPublicKey()));
+			return sign(builder, issuer.privateKey(), KeyType.of(issuer.certificate().getPublicKey()));
+		}
+		catch (CertIOException | java.security.NoSuchAlgorithmException ex) {
+			throw new PkiException("Certificate cannot be built: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void addLeafExtensions(X509v3CertificateBuilder builder, CertificateProfile.Leaf leaf,
+			KeyType keyType) throws CertIOException {
+		builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+		int usage = KeyUsage.digitalSignature | (keyType.isRsa() ? KeyUsage.keyEncipherment : 0);
+		builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+		List<KeyPurposeId> purposes = new ArrayList<>();
+		purposes.add(KeyPurposeId.id_kp_clientAuth);
+		if (!leaf.dnsNames().isEmpty()) {
+			purposes.add(KeyPurposeId.id_kp_serverAuth);
+		}
+		builder.addExtension(Extension.extendedKeyUsage, false,
+				new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)));
+		List<GeneralName> names = new ArrayList<>();
+		names.add(new GeneralName(GeneralName.uniformResourceIdentifier, leaf.spiffeId().toString()));
+		for (String dnsName : leaf.dnsNames()) {
+			names.add(new GeneralName(GeneralName.dNSName, dnsName));
+		}
+		builder.addExtension(Extension.subjectAlternativeName, false,
+				new GeneralNames(names.toArray(GeneralName[]::new)));
+	}
+
+	private X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey subjectKey, Instant now,
+			Instant notAfter) {
+		BigInteger serial = SerialNumbers.next(this.random);
+		Date notBefore = Date.from(now.minus(BACKDATE));
+		return new X509v3CertificateBuilder(issuer, serial, notBefore, Date.from(notAfter), subject,
+				SubjectPublicKeyInfo.getInstance(subjectKey.getEncoded()));
+	}
+
+	private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key, KeyType keyType) {
+		try {
+			ContentSigner signer = new JcaContentSignerBuilder(keyType.signatureAlgorithm())
+				.setProvider(CryptoProviders.bouncyCastle())
+				.build(key);
+			return Pem.toX509(builder.build(signer));
+		}
+		catch (OperatorCreationException ex) {
+			throw new PkiException("Certificate cannot be signed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static X500Name caName(String commonName, String organization) {
+		return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, organization)
+			.addRDN(BCStyle.CN, commonName)
+			.build();
+	}
+
+}

@@ -1,0 +1,267 @@
+package io.tether.pki;
+
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.DERIA5String;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * A PKCS#10 certificate signing request: built by whoever holds the private key (an
+ * agent, a workload, an operator), parsed and checked by the CA. The CA takes only the
+ * public key and the proof of possession from a CSR; what the certificate says comes from
+ * the issuance request and the CA's policy, and the SANs a CSR asks for are exposed so
+ * that policy can insist they match.
+ * <p>
+ * Immutable and thread-safe.
+ */
+public final class Csr {
+
+	private final PKCS10CertificationRequest request;
+
+	private Csr(PKCS10CertificationRequest request) {
+		this.request = request;
+	}
+
+	/**
+	 * Builds and signs a CSR asking for a SPIFFE ID and DNS names as subject alternative
+	 * names, with an empty subject.
+	 * @param keys the key pair; the private key signs the request and is not kept
+	 * @param spiffeId the SPIFFE ID to request, or {@code null} for none
+	 * @param dnsNames DNS names to request, possibly empty
+	 * @return the signed CSR
+	 * @throws UnsupportedKeyException if the key is of no supported type
+	 */
+	public static Csr create(KeyPair keys, SpiffeId spiffeId, List<String> dnsNames) {
+		KeyType type = KeyType.of(keys.getPublic());
+		try {
+			JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(""),
+					keys.getPublic());
+			List<GeneralName> names = new ArrayList<>();
+			if (spiffeId != null) {
+				names.add(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId.toString()));
+			}
+			for (String dnsName : dnsNames) {
+				names.add(new GeneralName(GeneralName.dNSName, dnsName));
+			}
+			if (!names.isEmpty()) {
+				ExtensionsGenerator extensions = new ExtensionsGenerator();
+				extensions.addExtension(Extension.subjectAlternativeName, false,
+						new GeneralNames(names.toArray(GeneralName[]::new)));
+				builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+			}
+			ContentSigner signer = new JcaContentSignerBuilder(type.signatureAlgorithm())
+				.setProvider(CryptoProviders.bouncyCastle())
+				.build(keys.getPrivate());
+			return new Csr(builder.build(signer));
+		}
+		catch (IOException | OperatorCreationException ex) {
+			throw new PkiException("CSR cannot be built: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Parses a PEM CSR. Decoding only: call {@link #verifyProofOfPossession()} before
+	 * trusting the key.
+	 * @param pem one {@code CERTIFICATE REQUEST} block
+	 * @return the CSR
+	 * @throws InvalidCsrException if the text is not a PEM CSR, is truncated, or its
+	 * content is not a well-formed PKCS#10 structure
+	 */
+	public static Csr fromPem(String pem) {
+		return checked(Pem.readCsr(pem));
+	}
+
+	/**
+	 * Parses a DER-encoded CSR.
+	 * @param der the encoding
+	 * @return the CSR
+	 * @throws InvalidCsrException if the bytes are not a well-formed PKCS#10 structure
+	 */
+	public static Csr fromDer(byte[] der) {
+		try {
+			return checked(new PKCS10CertificationRequest(der));
+		}
+		catch (IOException | RuntimeException ex) {
+			throw InvalidCsrException.malformed("CSR is not valid DER: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static Csr checked(PKCS10CertificationRequest request) {
+		// BouncyCastle decodes lazily: touch every part now so that a truncated or
+		// mangled request fails here, as malformed, rather than later in policy.
+		try {
+			request.getSubject();
+			request.getSubjectPublicKeyInfo().parsePublicKey();
+			request.getSignatureAlgorithm();
+			request.getAttributes();
+			return new Csr(request);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw InvalidCsrException.malformed("CSR is malformed: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Verifies the CSR's self-signature with its own public key, which proves that the
+	 * requester holds the private key. Verification runs on BouncyCastle's provider.
+	 * @throws InvalidCsrException if the signature does not verify
+	 * @throws UnsupportedKeyException if the key is of no supported type
+	 */
+	public void verifyProofOfPossession() {
+		KeyType.of(this.request.getSubjectPublicKeyInfo());
+		boolean valid;
+		try {
+			ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder()
+				.setProvider(CryptoProviders.bouncyCastle())
+				.build(this.request.getSubjectPublicKeyInfo());
+			valid = this.request.isSignatureValid(verifier);
+		}
+		catch (OperatorCreationException | PKCSException | RuntimeException ex) {
+			valid = false;
+		}
+		if (!valid) {
+			throw InvalidCsrException.badSignature(
+					"CSR signature does not verify with its public key: the request was altered or signed with another key");
+		}
+	}
+
+	/**
+	 * The type of the requested public key.
+	 * @return the key type
+	 * @throws UnsupportedKeyException if the key is of no supported type
+	 */
+	public KeyType keyType() {
+		return KeyType.of(this.request.getSubjectPublicKeyInfo());
+	}
+
+	/**
+	 * The requested public key as a JCA key from the JVM's default providers.
+	 * @return the public key
+	 * @throws UnsupportedKeyException if the key is of no supported type
+	 */
+	public PublicKey publicKey() {
+		SubjectPublicKeyInfo info = this.request.getSubjectPublicKeyInfo();
+		String algorithm = switch (KeyType.of(info)) {
+			case EC_P256, EC_P384 -> "EC";
+			case ED25519 -> "Ed25519";
+			case RSA_2048, RSA_3072, RSA_4096 -> "RSA";
+		};
+		try {
+			return java.security.KeyFactory.getInstance(algorithm)
+				.generatePublic(new X509EncodedKeySpec(info.getEncoded()));
+		}
+		catch (IOException | java.security.GeneralSecurityException ex) {
+			throw new UnsupportedKeyException("CSR public key cannot be decoded: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * The URIs the CSR asks for in its subject alternative name extension request.
+	 * @return the URIs, possibly empty
+	 */
+	public List<String> requestedUris() {
+		return requestedNames(GeneralName.uniformResourceIdentifier);
+	}
+
+	/**
+	 * The DNS names the CSR asks for in its subject alternative name extension request.
+	 * @return the DNS names, possibly empty
+	 */
+	public List<String> requestedDnsNames() {
+		return requestedNames(GeneralName.dNSName);
+	}
+
+	/**
+	 * Whether the CSR asks for any subject alternative name of a kind other than URI and
+	 * DNS name (e-mail, IP address, directory name...), which Tether never issues.
+	 * @return {@code true} if it does
+	 */
+	public boolean requestsOtherNames() {
+		GeneralNames names = requestedSans();
+		if (names == null) {
+			return false;
+		}
+		for (GeneralName name : names.getNames()) {
+			if (name.getTagNo() != GeneralName.uniformResourceIdentifier && name.getTagNo() != GeneralName.dNSName) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private List<String> requestedNames(int tag) {
+		GeneralNames names = requestedSans();
+		if (names == null) {
+			return List.of();
+		}
+		List<String> values = new ArrayList<>();
+		for (GeneralName name : names.getNames()) {
+			if (name.getTagNo() == tag) {
+				values.add(DERIA5String.getInstance(name.getName()).getString());
+			}
+		}
+		return Collections.unmodifiableList(values);
+	}
+
+	private GeneralNames requestedSans() {
+		for (Attribute attribute : this.request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+			for (ASN1Encodable value : attribute.getAttributeValues()) {
+				Extensions extensions = Extensions.getInstance(value);
+				GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+				if (names != null) {
+					return names;
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The DER encoding of the request.
+	 * @return a fresh copy of the bytes
+	 */
+	public byte[] encoded() {
+		try {
+			return this.request.getEncoded();
+		}
+		catch (IOException ex) {
+			throw new PkiException("CSR cannot be encoded: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The request as PEM.
+	 * @return one {@code CERTIFICATE REQUEST} block
+	 */
+	public String toPem() {
+		return Pem.write(this.request);
+	}
+
+	SubjectPublicKeyInfo subjectPublicKeyInfo() {
+		return this.request.getSubjectPublicKeyInfo();
+	}
+
+}
