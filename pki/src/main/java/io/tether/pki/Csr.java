@@ -114,12 +114,12 @@ public final class Csr {
 		// mangled request fails here, as malformed, rather than later in policy.
 		try {
 			request.getSubject();
-			request.getSubjectPublicKeyInfo().parsePublicKey();
+			request.getSubjectPublicKeyInfo().getPublicKeyData();
 			request.getSignatureAlgorithm();
 			request.getAttributes();
 			return new Csr(request);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			throw InvalidCsrException.malformed("CSR is malformed: " + ex.getMessage(), ex);
 		}
 	}

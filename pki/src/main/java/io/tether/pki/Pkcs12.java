@@ -54,6 +54,44 @@ public final class Pkcs12 {
 	}
 
 	/**
+	 * Builds an in-memory PKCS#12 keystore holding one private key and its chain under
+	 * {@link #KEY_ALIAS}, for an {@code SSLContext} or a server's SSL bundle.
+	 * @param privateKey the private key
+	 * @param chain the chain, leaf first
+	 * @param password protects the key entry
+	 * @return the keystore
+	 */
+	public static KeyStore keyStore(PrivateKey privateKey, List<X509Certificate> chain, char[] password) {
+		try {
+			KeyStore store = emptyStore();
+			store.setKeyEntry(KEY_ALIAS, privateKey, password, chain.toArray(Certificate[]::new));
+			return store;
+		}
+		catch (GeneralSecurityException ex) {
+			throw new PkiException("PKCS#12 keystore cannot be built: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Builds an in-memory PKCS#12 truststore holding certificates as trusted entries,
+	 * aliased {@code ca-0}, {@code ca-1}...
+	 * @param certificates the trusted certificates
+	 * @return the truststore
+	 */
+	public static KeyStore trustStore(List<X509Certificate> certificates) {
+		try {
+			KeyStore store = emptyStore();
+			for (int i = 0; i < certificates.size(); i++) {
+				store.setCertificateEntry("ca-" + i, certificates.get(i));
+			}
+			return store;
+		}
+		catch (GeneralSecurityException ex) {
+			throw new PkiException("PKCS#12 truststore cannot be built: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Writes a keystore holding one private key and its chain under {@link #KEY_ALIAS}.
 	 * @param privateKey the private key
 	 * @param chain the chain, leaf first
@@ -61,14 +99,7 @@ public final class Pkcs12 {
 	 * @return the PKCS#12 bytes
 	 */
 	public static byte[] writeKeyStore(PrivateKey privateKey, List<X509Certificate> chain, char[] password) {
-		try {
-			KeyStore store = emptyStore();
-			store.setKeyEntry(KEY_ALIAS, privateKey, password, chain.toArray(Certificate[]::new));
-			return toBytes(store, password);
-		}
-		catch (GeneralSecurityException ex) {
-			throw new PkiException("PKCS#12 keystore cannot be written: " + ex.getMessage(), ex);
-		}
+		return toBytes(keyStore(privateKey, chain, password), password);
 	}
 
 	/**
@@ -79,16 +110,7 @@ public final class Pkcs12 {
 	 * @return the PKCS#12 bytes
 	 */
 	public static byte[] writeTrustStore(List<X509Certificate> certificates, char[] password) {
-		try {
-			KeyStore store = emptyStore();
-			for (int i = 0; i < certificates.size(); i++) {
-				store.setCertificateEntry("ca-" + i, certificates.get(i));
-			}
-			return toBytes(store, password);
-		}
-		catch (GeneralSecurityException ex) {
-			throw new PkiException("PKCS#12 truststore cannot be written: " + ex.getMessage(), ex);
-		}
+		return toBytes(trustStore(certificates), password);
 	}
 
 	/**
@@ -166,13 +188,13 @@ public final class Pkcs12 {
 		}
 	}
 
-	private static byte[] toBytes(KeyStore store, char[] password) throws GeneralSecurityException {
+	private static byte[] toBytes(KeyStore store, char[] password) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		try {
 			store.store(out, password);
 		}
-		catch (IOException ex) {
-			throw new GeneralSecurityException(ex);
+		catch (IOException | GeneralSecurityException ex) {
+			throw new PkiException("PKCS#12 store cannot be written: " + ex.getMessage(), ex);
 		}
 		return out.toByteArray();
 	}

@@ -1,0 +1,94 @@
+package io.tether.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.tether.pki.KeyType;
+import io.tether.pki.SpiffeId;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything under {@code tether.*}. Environment variables bind by Spring's relaxed
+ * rules: {@code TETHER_KEK} is {@code tether.kek}, {@code TETHER_TRUST_DOMAIN} is
+ * {@code tether.trust-domain}.
+ *
+ * @param dataDir where the embedded database, the generated KEK and the admin credentials
+ * live
+ * @param trustDomain the SPIFFE trust domain this CA issues for
+ * @param kek the key-encryption key, base64 of 32 bytes; required with an external
+ * database
+ * @param kekFile a file holding the KEK, as an alternative to {@code kek}
+ * @param ca lifetimes of the CA hierarchy
+ * @param issuance issuance policy
+ * @param server the server's own TLS certificate
+ * @param admin the operator's admin credentials
+ */
+@ConfigurationProperties("tether")
+public record TetherProperties(@DefaultValue("./data") Path dataDir,
+		@DefaultValue("tether.internal") String trustDomain, String kek, Path kekFile, @DefaultValue Ca ca,
+		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin) {
+
+	public TetherProperties {
+		SpiffeId.validateTrustDomain(trustDomain);
+	}
+
+	/**
+	 * @param rootTtl the root CA's lifetime
+	 * @param intermediateTtl the intermediate CA's lifetime
+	 */
+	public record Ca(@DefaultValue("P3650D") Duration rootTtl, @DefaultValue("P365D") Duration intermediateTtl) {
+	}
+
+	/**
+	 * @param maxTtl the longest certificate lifetime a request may ask for
+	 * @param minTtl the shortest
+	 * @param defaultTtl the lifetime when a request names none
+	 * @param allowedKeyTypes key types a CSR may carry
+	 * @param allowedDnsSuffixes when not empty, every requested DNS name must equal one
+	 * of these or end with {@code .} + one of them
+	 */
+	public record Issuance(@DefaultValue("PT24H") Duration maxTtl, @DefaultValue("PT1M") Duration minTtl,
+			@DefaultValue("PT1H") Duration defaultTtl, @DefaultValue( {
+					"ec-p256", "ec-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096" }) List<String> allowedKeyTypes,
+			@DefaultValue List<String> allowedDnsSuffixes){
+
+		public Issuance {
+			if (minTtl.isNegative() || minTtl.isZero() || maxTtl.compareTo(minTtl) < 0) {
+				throw new IllegalArgumentException(
+						"tether.issuance.min-ttl must be positive and not above tether.issuance.max-ttl");
+			}
+			allowedKeyTypes.forEach(KeyType::parse);
+		}
+
+		public List<KeyType> keyTypes() {
+			return this.allowedKeyTypes.stream().map(KeyType::parse).toList();
+		}
+
+	}
+
+	/**
+	 * @param dnsNames DNS names in the server's TLS certificate, besides
+	 * {@code localhost}
+	 * @param tlsTtl the lifetime of the server's TLS certificate
+	 */
+	public record Server(@DefaultValue List<String> dnsNames, @DefaultValue("P30D") Duration tlsTtl) {
+	}
+
+	/**
+	 * @param ttl the lifetime of the admin certificate written to the data directory
+	 */
+	public record Admin(@DefaultValue("P90D") Duration ttl) {
+	}
+
+	public SpiffeId adminId() {
+		return new SpiffeId(this.trustDomain, "/tether/admin");
+	}
+
+	public SpiffeId serverId() {
+		return new SpiffeId(this.trustDomain, "/tether/server");
+	}
+
+}

@@ -1,0 +1,32 @@
+package io.tether.server;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The Tether CA service.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class TetherServerApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(TetherServerApplication.class, args);
+	}
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	SecureRandom secureRandom() {
+		return new SecureRandom();
+	}
+
+}

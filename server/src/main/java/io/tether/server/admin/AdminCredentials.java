@@ -1,0 +1,155 @@
+package io.tether.server.admin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.tether.pki.AtomicFiles;
+import io.tether.pki.CertificateProfile;
+import io.tether.pki.KeyType;
+import io.tether.pki.Pem;
+import io.tether.pki.PkiException;
+import io.tether.pki.Thumbprints;
+import io.tether.server.TetherProperties;
+import io.tether.server.audit.AuditLog;
+import io.tether.server.authority.CertificateAuthority;
+import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.certificate.CertificateIssuer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the operator's admin credentials in {@code <data-dir>/admin/}:
+ * {@code admin-cert.pem} (chain), {@code admin-key.pem} (mode 0600) and
+ * {@code ca-bundle.pem}. They are issued on first start, and again when the certificate
+ * has less than a third of its life left or no longer chains to the active intermediate.
+ * The key is generated here, the one exception to "keys are born where they are used":
+ * the operator has nothing to enroll with before the CA exists.
+ */
+@Component
+class AdminCredentials implements ApplicationRunner {
+
+	private static final Logger logger = LoggerFactory.getLogger(AdminCredentials.class);
+
+	static final String CERTIFICATE = "admin-cert.pem";
+
+	static final String KEY = "admin-key.pem";
+
+	static final String BUNDLE = "ca-bundle.pem";
+
+	private final CertificateIssuer issuer;
+
+	private final CertificateAuthority authority;
+
+	private final TetherProperties properties;
+
+	private final Environment environment;
+
+	private final Clock clock;
+
+	private final SecureRandom random;
+
+	AdminCredentials(CertificateIssuer issuer, CertificateAuthority authority, TetherProperties properties,
+			Environment environment, Clock clock, SecureRandom random) {
+		this.issuer = issuer;
+		this.authority = authority;
+		this.properties = properties;
+		this.environment = environment;
+		this.clock = clock;
+		this.random = random;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		Path directory = this.properties.dataDir().resolve("admin").toAbsolutePath().normalize();
+		try {
+			Files.createDirectories(directory);
+			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+			List<X509Certificate> anchors = this.authority.trustAnchors();
+			AtomicFiles.write(directory.resolve(BUNDLE), Pem.write(anchors).getBytes(StandardCharsets.US_ASCII),
+					AtomicFiles.PUBLIC_READ);
+			boolean issued = false;
+			if (needsIssuing(directory.resolve(CERTIFICATE))) {
+				issue(directory);
+				issued = true;
+			}
+			announce(directory, anchors.get(0), issued);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write the admin credentials to " + directory, ex);
+		}
+	}
+
+	private boolean needsIssuing(Path certificateFile) throws IOException {
+		if (!Files.exists(certificateFile) || !Files.exists(certificateFile.resolveSibling(KEY))) {
+			return true;
+		}
+		try {
+			X509Certificate certificate = Pem.readCertificate(Files.readString(certificateFile));
+			certificate.verify(this.authority.activeIntermediate().getPublicKey());
+			Instant notBefore = certificate.getNotBefore().toInstant();
+			Instant notAfter = certificate.getNotAfter().toInstant();
+			Duration left = Duration.between(this.clock.instant(), notAfter);
+			return left.compareTo(Duration.between(notBefore, notAfter).dividedBy(3)) < 0;
+		}
+		catch (PkiException | GeneralSecurityException ex) {
+			logger.warn("Admin certificate {} is unusable ({}); issuing a new one", certificateFile, ex.getMessage());
+			return true;
+		}
+	}
+
+	private void issue(Path directory) throws IOException {
+		KeyPair keys = KeyType.EC_P256.generate(this.random);
+		SignedCertificate signed = this.issuer.issue(
+				new CertificateProfile.Leaf(this.properties.adminId(), List.of(), this.properties.admin().ttl()),
+				keys.getPublic(), AuditLog.SYSTEM);
+		// key first: a reader that finds a new certificate also finds its key
+		AtomicFiles.write(directory.resolve(KEY), Pem.write(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII),
+				AtomicFiles.OWNER_ONLY);
+		AtomicFiles.write(directory.resolve(CERTIFICATE), Pem.write(signed.chain()).getBytes(StandardCharsets.US_ASCII),
+				AtomicFiles.PUBLIC_READ);
+	}
+
+	private void announce(Path directory, X509Certificate root, boolean issued) {
+		String port = this.environment.getProperty("local.server.port", "8443");
+		String url = "https://localhost:" + port;
+		String message = """
+
+				Tether CA is running at %s (trust domain %s)
+				  root CA SHA-256 fingerprint: %s
+				  admin credentials %s: %s
+				    %s  %s  %s
+				  try: curl --cacert %s/%s --cert %s/%s --key %s/%s %s/v1/certificates
+				""".formatted(url, this.properties.trustDomain(), Thumbprints.sha256Hex(encoded(root)),
+				issued ? "written to" : "in", directory, CERTIFICATE, KEY, BUNDLE, directory, BUNDLE, directory,
+				CERTIFICATE, directory, KEY, url);
+		System.out.println(message);
+		System.out.flush();
+	}
+
+	private static byte[] encoded(X509Certificate certificate) {
+		try {
+			return certificate.getEncoded();
+		}
+		catch (java.security.cert.CertificateEncodingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.tether.server.admin;
+
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import io.tether.pki.InvalidSpiffeIdException;
+import io.tether.pki.SpiffeId;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * Reads the client certificate of the request's TLS connection, as the servlet container
+ * verified it against the trust bundle during the handshake.
+ */
+public final class ClientCertificates {
+
+	private static final String ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
+
+	private static final int URI_SAN = 6;
+
+	private ClientCertificates() {
+	}
+
+	public static Optional<X509Certificate> leaf(HttpServletRequest request) {
+		if (request.getAttribute(ATTRIBUTE) instanceof X509Certificate[] chain && chain.length > 0) {
+			return Optional.of(chain[0]);
+		}
+		return Optional.empty();
+	}
+
+	/**
+	 * The SPIFFE ID of a certificate: its single URI SAN, if that is a valid SPIFFE ID.
+	 */
+	public static Optional<SpiffeId> spiffeId(X509Certificate certificate) {
+		try {
+			Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+			if (names == null) {
+				return Optional.empty();
+			}
+			List<String> uris = names.stream()
+				.filter((name) -> ((Integer) name.get(0)) == URI_SAN)
+				.map((name) -> (String) name.get(1))
+				.toList();
+			return (uris.size() == 1) ? Optional.of(SpiffeId.parse(uris.get(0))) : Optional.empty();
+		}
+		catch (CertificateParsingException | InvalidSpiffeIdException ex) {
+			return Optional.empty();
+		}
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.tether.server.authority;
+
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import io.tether.pki.CertificateProfile;
+
+/**
+ * The narrow face of the CA that the rest of the server uses: sign a leaf, and tell which
+ * certificates workloads must trust. Policy, persistence and audit are the callers' job;
+ * this interface only holds keys and signs.
+ */
+public interface CertificateAuthority {
+
+	/**
+	 * Signs a leaf certificate with the active intermediate.
+	 * @param profile what the certificate says
+	 * @param subjectKey the requester's public key
+	 * @return the certificate, its chain and which authority signed it
+	 */
+	SignedCertificate sign(CertificateProfile.Leaf profile, PublicKey subjectKey);
+
+	/**
+	 * The CA certificates workloads must trust: the root(s).
+	 * @return the trust anchors, oldest first
+	 */
+	List<X509Certificate> trustAnchors();
+
+	/**
+	 * The active intermediate that signs leaves.
+	 * @return its certificate
+	 */
+	X509Certificate activeIntermediate();
+
+	/**
+	 * A signed leaf.
+	 *
+	 * @param certificate the leaf
+	 * @param chain the leaf followed by the intermediate (never the root)
+	 * @param issuerId the identifier of the authority that signed it
+	 */
+	record SignedCertificate(X509Certificate certificate, List<X509Certificate> chain, String issuerId) {
+	}
+
+}

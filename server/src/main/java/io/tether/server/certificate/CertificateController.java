@@ -1,0 +1,92 @@
+package io.tether.server.certificate;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import io.tether.pki.SerialNumbers;
+import io.tether.server.admin.AdminOnly;
+import io.tether.server.web.ApiException;
+import io.tether.server.web.ProblemType;
+
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Read access to the certificate records, for admins.
+ */
+@RestController
+@RequestMapping("/v1/certificates")
+@AdminOnly
+class CertificateController {
+
+	private static final int MAX_LIMIT = 1000;
+
+	private final CertificateRepository certificates;
+
+	private final Clock clock;
+
+	CertificateController(CertificateRepository certificates, Clock clock) {
+		this.certificates = certificates;
+		this.clock = clock;
+	}
+
+	@GetMapping
+	@Transactional(readOnly = true)
+	CertificateList list(@RequestParam(required = false) String spiffeId, @RequestParam(required = false) String status,
+			@RequestParam(defaultValue = "100") int limit) {
+		if (limit < 1 || limit > MAX_LIMIT) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'limit' must be between 1 and " + MAX_LIMIT);
+		}
+		Instant now = this.clock.instant();
+		Specification<CertificateRecord> filter = Specification.unrestricted();
+		if (spiffeId != null) {
+			filter = filter.and(CertificateRepository.hasSpiffeId(spiffeId));
+		}
+		if (status != null) {
+			filter = filter.and(switch (status.toLowerCase(Locale.ROOT)) {
+				case "valid" -> CertificateRepository.hasStatus(CertificateRecord.Status.ISSUED)
+					.and(CertificateRepository.expiresAfter(now));
+				case "expired" -> CertificateRepository.hasStatus(CertificateRecord.Status.ISSUED)
+					.and(CertificateRepository.expiredAt(now));
+				case "revoked" -> CertificateRepository.hasStatus(CertificateRecord.Status.REVOKED);
+				default ->
+					throw new ApiException(ProblemType.BAD_REQUEST, "'status' must be one of valid, expired, revoked");
+			});
+		}
+		Sort order = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.asc("serialNumber"));
+		List<CertificateView> views = this.certificates.findAll(filter, PageRequest.of(0, limit, order))
+			.stream()
+			.map((record) -> CertificateView.of(record, now, false))
+			.toList();
+		return new CertificateList(views);
+	}
+
+	@GetMapping("/{serial}")
+	@Transactional(readOnly = true)
+	CertificateView get(@PathVariable String serial) {
+		BigInteger number;
+		try {
+			number = SerialNumbers.fromHex(serial);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiException(ProblemType.BAD_REQUEST, ex.getMessage());
+		}
+		return this.certificates.findBySerialNumber(SerialNumbers.toHex(number))
+			.map((record) -> CertificateView.of(record, this.clock.instant(), true))
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No certificate with serial number " + serial));
+	}
+
+	record CertificateList(List<CertificateView> certificates) {
+	}
+
+}

@@ -1,0 +1,31 @@
+package io.tether.server.certificate;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+
+public interface CertificateRepository
+		extends JpaRepository<CertificateRecord, String>, JpaSpecificationExecutor<CertificateRecord> {
+
+	Optional<CertificateRecord> findBySerialNumber(String serialNumber);
+
+	static Specification<CertificateRecord> hasSpiffeId(String spiffeId) {
+		return (root, query, builder) -> builder.equal(root.get("spiffeId"), spiffeId);
+	}
+
+	static Specification<CertificateRecord> hasStatus(CertificateRecord.Status status) {
+		return (root, query, builder) -> builder.equal(root.get("status"), status);
+	}
+
+	static Specification<CertificateRecord> expiresAfter(Instant instant) {
+		return (root, query, builder) -> builder.greaterThan(root.get("notAfter"), instant);
+	}
+
+	static Specification<CertificateRecord> expiredAt(Instant instant) {
+		return (root, query, builder) -> builder.lessThanOrEqualTo(root.get("notAfter"), instant);
+	}
+
+}

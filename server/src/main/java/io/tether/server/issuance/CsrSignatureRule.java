@@ -1,0 +1,28 @@
+package io.tether.server.issuance;
+
+import io.tether.pki.InvalidCsrException;
+import io.tether.server.web.ApiException;
+import io.tether.server.web.ProblemType;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * The CSR's signature must verify with its own public key: proof that the requester holds
+ * the private key.
+ */
+@Component
+@Order(20)
+class CsrSignatureRule implements IssuanceRule {
+
+	@Override
+	public void check(IssuanceRequest request) {
+		try {
+			request.csr().verifyProofOfPossession();
+		}
+		catch (InvalidCsrException ex) {
+			throw new ApiException(ProblemType.CSR_SIGNATURE_INVALID, ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.tether.server.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * Builds problem documents, and writes them where no Spring MVC handler runs (filters).
+ */
+public final class Problems {
+
+	private Problems() {
+	}
+
+	public static ProblemDetail of(ProblemType type, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
+		problem.setType(type.uri());
+		problem.setTitle(type.title());
+		return problem;
+	}
+
+	/**
+	 * Writes a problem directly to a servlet response, for code that runs before Spring
+	 * MVC (filters).
+	 */
+	public static void write(HttpServletResponse response, ProblemType type, String detail) throws IOException {
+		response.setStatus(type.status().value());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		response.getWriter()
+			.write("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":"
+					+ type.status().value() + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"")
+					+ "\"}");
+	}
+
+}
