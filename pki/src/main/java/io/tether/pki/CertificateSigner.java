@@ -14,9 +14,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -24,6 +26,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -112,6 +115,10 @@ public final class CertificateSigner {
 		if (profile instanceof CertificateProfile.Root) {
 			throw new IllegalArgumentException("Root certificates are self-signed: use selfSign");
 		}
+		if (profile instanceof CertificateProfile.Intermediate && issuer.certificate().getBasicConstraints() == 0) {
+			throw new PkiException("Issuing CA '" + issuer.certificate().getSubjectX500Principal().getName()
+					+ "' has pathLenConstraint 0 and may not sign another CA");
+		}
 		KeyType.of(subjectKey);
 		Instant now = this.clock.instant();
 		Instant issuerNotAfter = issuer.certificate().getNotAfter().toInstant();
@@ -140,13 +147,27 @@ public final class CertificateSigner {
 				addLeafExtensions(builder, leaf, KeyType.of(subjectKey));
 			}
 			builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
-			builder.addExtension(Extension.authorityKeyIdentifier, false,
-					utils.createAuthorityKeyIdentifier(issuer.certificate().getPublicKey()));
+			builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(issuer, utils));
 			return sign(builder, issuer.privateKey(), KeyType.of(issuer.certificate().getPublicKey()));
 		}
 		catch (CertIOException | java.security.NoSuchAlgorithmException ex) {
 			throw new PkiException("Certificate cannot be built: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * RFC 5280 4.2.1.2: the AKI of a certificate is the SKI of its issuer, whatever
+	 * method made that SKI; only an issuer without one gets a computed identifier.
+	 */
+	private static AuthorityKeyIdentifier authorityKeyIdentifier(CaCredential issuer, JcaX509ExtensionUtils utils)
+			throws java.security.NoSuchAlgorithmException {
+		byte[] extension = issuer.certificate().getExtensionValue(Extension.subjectKeyIdentifier.getId());
+		if (extension != null) {
+			SubjectKeyIdentifier ski = SubjectKeyIdentifier
+				.getInstance(ASN1OctetString.getInstance(extension).getOctets());
+			return new AuthorityKeyIdentifier(ski.getKeyIdentifier());
+		}
+		return utils.createAuthorityKeyIdentifier(issuer.certificate().getPublicKey());
 	}
 
 	private static void addLeafExtensions(X509v3CertificateBuilder builder, CertificateProfile.Leaf leaf,

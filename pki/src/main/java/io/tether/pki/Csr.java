@@ -105,7 +105,8 @@ public final class Csr {
 			return checked(new PKCS10CertificationRequest(der));
 		}
 		catch (IOException | RuntimeException ex) {
-			throw InvalidCsrException.malformed("CSR is not valid DER: " + ex.getMessage(), ex);
+			throw InvalidCsrException
+				.malformed("CSR cannot be decoded: the DER is truncated, corrupt, or not a PKCS#10 request", ex);
 		}
 	}
 
@@ -120,7 +121,7 @@ public final class Csr {
 			return new Csr(request);
 		}
 		catch (RuntimeException ex) {
-			throw InvalidCsrException.malformed("CSR is malformed: " + ex.getMessage(), ex);
+			throw InvalidCsrException.malformed("CSR cannot be decoded: a part of it is truncated or corrupt", ex);
 		}
 	}
 

@@ -67,10 +67,12 @@ public final class KeyEncryptionKey {
 		if (text == null) {
 			throw new PkiException("'text' must not be null");
 		}
-		String trimmed = text.strip().replace('-', '+').replace('_', '/');
+		// white space (a trailing newline in a file) is fine; any other stray character
+		// is not
+		String compact = text.replaceAll("\\s", "").replace('-', '+').replace('_', '/');
 		byte[] bytes;
 		try {
-			bytes = Base64.getMimeDecoder().decode(trimmed);
+			bytes = Base64.getDecoder().decode(compact);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new PkiException("KEK is not base64: " + ex.getMessage());

@@ -9,6 +9,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -20,6 +21,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.util.io.pem.PemGenerationException;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * Reads and writes PEM: certificates, PKCS#8 private keys (and the older SEC1 / PKCS#1
@@ -31,6 +34,10 @@ import org.bouncycastle.util.io.pem.PemGenerationException;
 public final class Pem {
 
 	private static final JcaX509CertificateConverter CERTIFICATE_CONVERTER = new JcaX509CertificateConverter();
+
+	private static final Set<String> KNOWN_TYPES = Set.of("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE",
+			"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY",
+			"PUBLIC KEY", "ENCRYPTED PRIVATE KEY", "X509 CRL");
 
 	private Pem() {
 	}
@@ -80,7 +87,8 @@ public final class Pem {
 					return converter.getPrivateKey(info);
 				}
 				if (object instanceof PEMKeyPair pair) {
-					return converter.getKeyPair(pair).getPrivate();
+					// SEC1 keys may omit the public key: convert the private part only
+					return converter.getPrivateKey(pair.getPrivateKeyInfo());
 				}
 			}
 			catch (IOException ex) {
@@ -102,7 +110,8 @@ public final class Pem {
 			objects = readObjects(pem);
 		}
 		catch (PkiException ex) {
-			throw InvalidCsrException.malformed("CSR is not valid PEM: " + ex.getMessage(), ex);
+			throw InvalidCsrException.malformed(
+					"CSR cannot be decoded: its PEM content is truncated, corrupt, or not a PKCS#10 request", ex);
 		}
 		for (Object object : objects) {
 			if (object instanceof PKCS10CertificationRequest request) {
@@ -166,15 +175,26 @@ public final class Pem {
 		if (pem == null) {
 			throw new PkiException("'pem' must not be null");
 		}
+		// Read block by block so that a type BouncyCastle has no parser for (DH
+		// PARAMETERS in an HAProxy bundle, say) is skipped instead of failing the whole
+		// text; a known type that does not decode is still an error.
 		List<Object> objects = new ArrayList<>();
-		try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-			Object object;
-			while ((object = parser.readObject()) != null) {
-				objects.add(object);
+		try (PemReader reader = new PemReader(new StringReader(pem))) {
+			PemObject block;
+			while ((block = reader.readPemObject()) != null) {
+				if (!KNOWN_TYPES.contains(block.getType())) {
+					continue;
+				}
+				try (PEMParser parser = new PEMParser(new StringReader(writeObjects(block)))) {
+					Object object = parser.readObject();
+					if (object != null) {
+						objects.add(object);
+					}
+				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new PkiException("Malformed PEM: " + ex.getMessage(), ex);
+			throw new PkiException("Malformed PEM: a block is truncated or its content is corrupt", ex);
 		}
 		return objects;
 	}

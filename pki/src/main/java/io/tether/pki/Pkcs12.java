@@ -11,6 +11,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -145,14 +146,15 @@ public final class Pkcs12 {
 	 * Reads the trusted certificates of a truststore.
 	 * @param bytes the PKCS#12 bytes
 	 * @param password the store password
-	 * @return the trusted certificates in alias order
+	 * @return the trusted certificates in the order {@link #writeTrustStore} wrote them
 	 * @throws PkiException if the password is wrong or the bytes are not PKCS#12
 	 */
 	public static List<X509Certificate> readTrustStore(byte[] bytes, char[] password) {
 		KeyStore store = load(bytes, password);
 		try {
 			List<String> aliases = new ArrayList<>(Collections.list(store.aliases()));
-			Collections.sort(aliases);
+			// ca-2 before ca-10: order by the number writeTrustStore gave, then by name
+			aliases.sort(Comparator.comparingLong(Pkcs12::aliasNumber).thenComparing(Comparator.naturalOrder()));
 			List<X509Certificate> certificates = new ArrayList<>();
 			for (String alias : aliases) {
 				if (store.isCertificateEntry(alias)) {
@@ -164,6 +166,18 @@ public final class Pkcs12 {
 		catch (GeneralSecurityException ex) {
 			throw new PkiException("PKCS#12 truststore cannot be read: " + ex.getMessage(), ex);
 		}
+	}
+
+	private static long aliasNumber(String alias) {
+		if (alias.startsWith("ca-")) {
+			try {
+				return Long.parseLong(alias.substring(3));
+			}
+			catch (NumberFormatException ex) {
+				// not one of ours: sorts after them, by name
+			}
+		}
+		return Long.MAX_VALUE;
 	}
 
 	private static KeyStore emptyStore() throws GeneralSecurityException {

@@ -52,6 +52,9 @@ public final class SerialNumbers {
 	 * @throws IllegalArgumentException if the text is not a positive hex number
 	 */
 	public static BigInteger fromHex(String hex) {
+		if (hex == null) {
+			throw new IllegalArgumentException("'hex' must not be null");
+		}
 		String digits = hex.replace(":", "");
 		if (digits.isEmpty() || digits.length() > 40 || !digits.chars().allMatch(HexFormat::isHexDigit)) {
 			throw new IllegalArgumentException("Serial number must be 1 to 40 hex digits: '" + hex + "'");
