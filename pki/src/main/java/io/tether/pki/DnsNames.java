@@ -31,6 +31,16 @@ public final class DnsNames {
 		if (name.length() > MAX_LENGTH) {
 			throw new IllegalArgumentException("DNS name is longer than " + MAX_LENGTH + " characters");
 		}
+		for (int i = 0; i < name.length(); i++) {
+			// checked before lower-casing: toLowerCase maps some non-ASCII letters to
+			// ASCII
+			char c = name.charAt(i);
+			if (c > 0x7f) {
+				throw new IllegalArgumentException(
+						"DNS names may hold only letters, digits, '-' and '.', all ASCII (IDNs in their xn-- form): '"
+								+ name + "'");
+			}
+		}
 		String lower = name.toLowerCase(Locale.ROOT);
 		if (lower.startsWith("*.")) {
 			throw new IllegalArgumentException("Wildcard DNS names are not issued: '" + name + "'");

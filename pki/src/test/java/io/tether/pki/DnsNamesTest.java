@@ -26,6 +26,13 @@ class DnsNamesTest {
 	}
 
 	@Test
+	void normalizeWhenNonAsciiLetterThatLowerCasesToAsciiIsRejected() {
+		// U+212A KELVIN SIGN lower-cases to ASCII 'k'
+		assertThatIllegalArgumentException().isThrownBy(() -> DnsNames.normalize("\u212Aube.example"))
+			.withMessageContaining("ASCII");
+	}
+
+	@Test
 	void normalizeWhenExactly253CharactersIsAccepted() {
 		String name = LABEL_63 + "." + LABEL_63 + "." + LABEL_63 + "." + "b".repeat(61);
 		assertThat(name).hasSize(DnsNames.MAX_LENGTH);

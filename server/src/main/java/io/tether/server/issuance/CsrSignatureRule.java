@@ -1,6 +1,7 @@
 package io.tether.server.issuance;
 
 import io.tether.pki.InvalidCsrException;
+import io.tether.pki.UnsupportedKeyException;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 
@@ -22,6 +23,9 @@ class CsrSignatureRule implements IssuanceRule {
 		}
 		catch (InvalidCsrException ex) {
 			throw new ApiException(ProblemType.CSR_SIGNATURE_INVALID, ex.getMessage());
+		}
+		catch (UnsupportedKeyException ex) {
+			throw new ApiException(ProblemType.KEY_TYPE_NOT_ALLOWED, ex.getMessage());
 		}
 	}
 

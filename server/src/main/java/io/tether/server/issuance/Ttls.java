@@ -39,7 +39,7 @@ final class Ttls {
 					.plusMinutes(number(matcher.group(3)))
 					.plusSeconds(number(matcher.group(4)));
 			}
-			catch (ArithmeticException ex) {
+			catch (ArithmeticException | NumberFormatException ex) {
 				throw invalid(text);
 			}
 		}
