@@ -5,7 +5,9 @@ import java.security.cert.X509Certificate;
 import java.util.Objects;
 
 /**
- * A CA certificate with its private key: what {@link CertificateSigner} signs with.
+ * A CA certificate with its private key: what {@link CertificateSigner} signs with. The
+ * key is held as a BouncyCastle key (see {@link CryptoProviders#bouncyCastleKey}), so
+ * that every signature reuses the curve's precomputed tables.
  *
  * @param certificate the CA certificate
  * @param privateKey the matching private key
@@ -23,6 +25,7 @@ public record CaCredential(X509Certificate certificate, PrivateKey privateKey) {
 		if (certificate.getBasicConstraints() < 0) {
 			throw new IllegalArgumentException("'certificate' must be a CA certificate (basicConstraints CA:TRUE)");
 		}
+		privateKey = CryptoProviders.bouncyCastleKey(privateKey);
 	}
 
 	@Override

@@ -1,0 +1,162 @@
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A closed-loop load generator for certificate issuance: N workers each send one signing
+ * request after another for a fixed time, against Tether's POST /v1/certificates (mTLS
+ * with the admin credentials) or a peer CA's API (cfssl's /api/v1/cfssl/sign). JDK only,
+ * run with the source launcher: see bench/issuance.sh.
+ */
+public class IssuanceLoad {
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = parse(args);
+		String target = options.getOrDefault("target", "tether");
+		URI url = URI.create(options.get("url"));
+		String csr = Files.readString(Path.of(options.get("csr")));
+		int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
+		Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20")));
+
+		HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+		String body;
+		if (target.equals("tether")) {
+			builder.sslContext(sslContext(Path.of(options.get("ca")), Path.of(options.get("cert")),
+					Path.of(options.get("key"))));
+			body = "{\"csr\":" + quote(csr) + ",\"spiffeId\":" + quote(options.get("spiffe-id"))
+					+ ",\"ttl\":\"PT1H\"}";
+		}
+		else {
+			body = "{\"certificate_request\":" + quote(csr) + "}";
+		}
+		HttpClient client = builder.build();
+		HttpRequest request = HttpRequest.newBuilder(url)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		int expected = target.equals("tether") ? 201 : 200;
+
+		// warm up: JIT, connection pools, database caches
+		long warmupEnd = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		run(client, request, expected, concurrency, warmupEnd, new AtomicLong(), new AtomicLong(),
+				new ConcurrentLinkedQueue<>());
+
+		AtomicLong ok = new AtomicLong();
+		AtomicLong failed = new AtomicLong();
+		ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+		long start = System.nanoTime();
+		run(client, request, expected, concurrency, start + duration.toNanos(), ok, failed, latencies);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		List<Long> sorted = new ArrayList<>(latencies);
+		Collections.sort(sorted);
+		System.out.printf("target=%s concurrency=%d seconds=%.1f ok=%d failed=%d throughput=%.1f/s p50=%.1fms p99=%.1fms%n",
+				target, concurrency, seconds, ok.get(), failed.get(), ok.get() / seconds, percentile(sorted, 0.50),
+				percentile(sorted, 0.99));
+		if (ok.get() == 0 || failed.get() > 0) {
+			System.exit(1);
+		}
+	}
+
+	static void run(HttpClient client, HttpRequest request, int expected, int concurrency, long endNanos,
+			AtomicLong ok, AtomicLong failed, ConcurrentLinkedQueue<Long> latencies) throws InterruptedException {
+		List<Thread> workers = new ArrayList<>();
+		for (int i = 0; i < concurrency; i++) {
+			workers.add(Thread.ofPlatform().start(() -> {
+				while (System.nanoTime() < endNanos) {
+					long begin = System.nanoTime();
+					try {
+						HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+						if (response.statusCode() == expected) {
+							ok.incrementAndGet();
+							latencies.add(System.nanoTime() - begin);
+						}
+						else {
+							if (failed.incrementAndGet() == 1) {
+								System.err.println("first failure: " + response.statusCode() + " " + response.body());
+							}
+						}
+					}
+					catch (Exception ex) {
+						if (failed.incrementAndGet() == 1) {
+							System.err.println("first failure: " + ex);
+						}
+					}
+				}
+			}));
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+	}
+
+	static double percentile(List<Long> sorted, double p) {
+		if (sorted.isEmpty()) {
+			return Double.NaN;
+		}
+		return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size()))) / 1e6;
+	}
+
+	static SSLContext sslContext(Path ca, Path cert, Path key) throws Exception {
+		CertificateFactory factory = CertificateFactory.getInstance("X.509");
+		List<Certificate> chain = new ArrayList<>(
+				factory.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(cert))));
+		String keyPem = Files.readString(key).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+		PrivateKey privateKey = KeyFactory.getInstance("EC")
+			.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPem)));
+		KeyStore keys = KeyStore.getInstance("PKCS12");
+		keys.load(null, null);
+		keys.setKeyEntry("admin", privateKey, new char[0], chain.toArray(Certificate[]::new));
+		KeyStore trust = KeyStore.getInstance("PKCS12");
+		trust.load(null, null);
+		int i = 0;
+		for (Certificate root : factory.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(ca)))) {
+			trust.setCertificateEntry("ca-" + i++, root);
+		}
+		KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+		kmf.init(keys, new char[0]);
+		TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		tmf.init(trust);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+		return context;
+	}
+
+	static String quote(String text) {
+		return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+	}
+
+	static Map<String, String> parse(String[] args) {
+		Map<String, String> options = new HashMap<>();
+		for (String arg : args) {
+			if (!arg.startsWith("--") || !arg.contains("=")) {
+				throw new IllegalArgumentException("options are --name=value, got " + arg);
+			}
+			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+		}
+		return options;
+	}
+
+}
