@@ -59,8 +59,9 @@ public class IssuanceLoad {
 			.build();
 		int expected = target.equals("tether") ? 201 : 200;
 
-		// warm up: JIT, connection pools, database caches
-		long warmupEnd = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		// warm up (JIT, connection pools, database caches), so that the figure is the steady state
+		Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-seconds", "15")));
+		long warmupEnd = System.nanoTime() + warmup.toNanos();
 		run(client, request, expected, concurrency, warmupEnd, new AtomicLong(), new AtomicLong(),
 				new ConcurrentLinkedQueue<>());
 
