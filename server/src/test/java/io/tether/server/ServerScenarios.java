@@ -7,11 +7,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -20,11 +18,9 @@ import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
+import io.tether.pki.testing.MalformedCsrs;
 import io.tether.pki.testing.TestPki;
 import io.tether.server.audit.AuditEventRepository;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,30 +197,22 @@ abstract class ServerScenarios {
 	@Test
 	void csrWhoseSignatureDoesNotVerifyIsRefused() {
 		String spiffeId = "spiffe://" + TRUST_DOMAIN + "/tampered";
-		byte[] der = Csr.create(KeyType.EC_P256.generate(), SpiffeId.parse(spiffeId), List.of()).encoded();
-		der[der.length - 1] ^= 0x01;
-		String pem = "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(der)
-				+ "\n-----END CERTIFICATE REQUEST-----\n";
-		assertRefusedWithoutIssuing(() -> issue(pem, spiffeId, List.of(), "PT1H"), 400, "csr-signature-invalid");
+		assertRefusedWithoutIssuing(() -> issue(MalformedCsrs.badSignature(spiffeId), spiffeId, List.of(), "PT1H"), 400,
+				"csr-signature-invalid");
 	}
 
 	@Test
 	void truncatedCsrIsRefused() {
 		String spiffeId = "spiffe://" + TRUST_DOMAIN + "/truncated";
-		String pem = csrPem(spiffeId);
-		String[] lines = pem.split("\n");
-		StringBuilder truncated = new StringBuilder(lines[0]).append('\n');
-		for (int i = 1; i < lines.length / 2; i++) {
-			truncated.append(lines[i]).append('\n');
-		}
-		truncated.append(lines[lines.length - 1]).append('\n');
-		assertRefusedWithoutIssuing(() -> issue(truncated.toString(), spiffeId, List.of(), "PT1H"), 400, "invalid-csr");
+		assertRefusedWithoutIssuing(() -> issue(MalformedCsrs.truncated(), spiffeId, List.of(), "PT1H"), 400,
+				"invalid-csr");
 	}
 
 	@Test
 	void csrThatIsNotPemIsRefused() {
 		String spiffeId = "spiffe://" + TRUST_DOMAIN + "/not-pem";
-		assertRefusedWithoutIssuing(() -> issue("this is not a CSR", spiffeId, List.of(), "PT1H"), 400, "invalid-csr");
+		assertRefusedWithoutIssuing(() -> issue(MalformedCsrs.notPem(), spiffeId, List.of(), "PT1H"), 400,
+				"invalid-csr");
 	}
 
 	@Test
@@ -249,14 +237,27 @@ abstract class ServerScenarios {
 	}
 
 	@Test
-	void rsa1024KeyIsRefused() throws Exception {
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-		generator.initialize(1024);
-		KeyPair keys = generator.generateKeyPair();
-		String pem = Pem.write(new JcaPKCS10CertificationRequestBuilder(new X500Name(""), keys.getPublic())
-			.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+	void rsa1024KeyIsRefused() {
 		String spiffeId = "spiffe://" + TRUST_DOMAIN + "/weak";
-		assertRefusedWithoutIssuing(() -> issue(pem, spiffeId, List.of(), "PT1H"), 403, "key-type-not-allowed");
+		assertRefusedWithoutIssuing(() -> issue(MalformedCsrs.rsa1024(), spiffeId, List.of(), "PT1H"), 403,
+				"key-type-not-allowed");
+	}
+
+	@Test
+	void bodyWithoutJsonContentTypeIsRefused() {
+		String spiffeId = "spiffe://" + TRUST_DOMAIN + "/plain";
+		String body = body(csrPem(spiffeId), spiffeId, List.of(), "PT1H");
+		assertRefusedWithoutIssuing(() -> RunningServer.send(this.server.adminClient(),
+				java.net.http.HttpRequest.newBuilder(this.server.uri("/v1/certificates"))
+					.header("Content-Type", "text/plain")
+					.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+					.build()),
+				415, "unsupported-media-type");
+	}
+
+	@Test
+	void unknownPathIsNotFoundAsProblem() {
+		assertProblem(this.server.get(this.server.anonymousClient(), "/v1/nothing-here"), 404, "not-found");
 	}
 
 	@Test
