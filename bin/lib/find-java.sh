@@ -28,7 +28,7 @@ tether_find_java() {
 	done
 	if [ -z "$best" ]; then
 		echo "tether: no JDK ${min} or newer found (JAVA_HOME=${JAVA_HOME:-unset}, searched ${TETHER_JVM_DIR:-/usr/lib/jvm})." >&2
-		echo "tether: install one (e.g. 'apt-get install openjdk-21-jdk-headless') or set JAVA_HOME to it." >&2
+		echo "tether: install a JDK 21 or newer (Temurin, or your distribution's openjdk-21+) under /usr/lib/jvm, or set JAVA_HOME to one." >&2
 		return 1
 	fi
 	JAVA_HOME="$best"
