@@ -25,11 +25,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param issuance issuance policy
  * @param server the server's own TLS certificate
  * @param admin the operator's admin credentials
+ * @param agent node agents
  */
 @ConfigurationProperties("tether")
 public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		@DefaultValue("tether.internal") String trustDomain, String kek, Path kekFile, @DefaultValue Ca ca,
-		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin) {
+		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin,
+		@DefaultValue Agent agent) {
 
 	public TetherProperties {
 		SpiffeId.validateTrustDomain(trustDomain);
@@ -81,6 +83,12 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param ttl the lifetime of the admin certificate written to the data directory
 	 */
 	public record Admin(@DefaultValue("P90D") Duration ttl) {
+	}
+
+	/**
+	 * @param ttl the lifetime of an agent's own certificate, at enrollment and renewal
+	 */
+	public record Agent(@DefaultValue("PT24H") Duration ttl) {
 	}
 
 	public SpiffeId adminId() {

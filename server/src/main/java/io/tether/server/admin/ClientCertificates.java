@@ -31,6 +31,16 @@ public final class ClientCertificates {
 	}
 
 	/**
+	 * The SPIFFE ID of the request's client certificate, for records and audit; call only
+	 * where an interceptor has already authenticated the caller.
+	 */
+	public static String caller(HttpServletRequest request) {
+		return leaf(request).flatMap(ClientCertificates::spiffeId)
+			.map(SpiffeId::toString)
+			.orElseThrow(() -> new IllegalStateException("No authenticated client certificate on this request"));
+	}
+
+	/**
 	 * The SPIFFE ID of a certificate: its single URI SAN, if that is a valid SPIFFE ID.
 	 */
 	public static Optional<SpiffeId> spiffeId(X509Certificate certificate) {

@@ -3,16 +3,10 @@ package io.tether.server.issuance;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
-import io.tether.pki.Csr;
-import io.tether.pki.DnsNames;
-import io.tether.pki.InvalidCsrException;
-import io.tether.pki.InvalidSpiffeIdException;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
-import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
 import io.tether.server.TetherProperties;
 import io.tether.server.admin.AdminOnly;
@@ -49,75 +43,15 @@ class IssuanceController {
 		if (body == null) {
 			throw new ApiException(ProblemType.BAD_REQUEST, "The request body must be a JSON object");
 		}
-		IssuanceRequest request = new IssuanceRequest(csr(body.csr()), spiffeId(body.spiffeId()),
-				dnsNames(body.dnsNames()), ttl(body.ttl()), requester(http));
+		IssuanceRequest request = new IssuanceRequest(RequestFields.csr(body.csr()),
+				RequestFields.spiffeId(body.spiffeId()), RequestFields.dnsNames(body.dnsNames()),
+				RequestFields.ttl(body.ttl(), this.defaultTtl), ClientCertificates.caller(http));
 		SignedCertificate signed = this.issuance.issue(request);
 		String serial = SerialNumbers.toHex(signed.certificate().getSerialNumber());
 		IssuedCertificate issued = new IssuedCertificate(serial, request.spiffeId().toString(), request.dnsNames(),
 				signed.certificate().getNotBefore().toInstant(), signed.certificate().getNotAfter().toInstant(),
 				Thumbprints.x5tS256(signed.certificate()), Pem.write(signed.chain()));
 		return ResponseEntity.created(URI.create("/v1/certificates/" + serial)).body(issued);
-	}
-
-	private static Csr csr(String pem) {
-		if (pem == null || pem.isBlank()) {
-			throw new ApiException(ProblemType.BAD_REQUEST, "'csr' is required: a PEM 'CERTIFICATE REQUEST'");
-		}
-		try {
-			return Csr.fromPem(pem);
-		}
-		catch (InvalidCsrException ex) {
-			throw new ApiException(ProblemType.INVALID_CSR, ex.getMessage());
-		}
-	}
-
-	private static SpiffeId spiffeId(String value) {
-		if (value == null || value.isBlank()) {
-			throw new ApiException(ProblemType.BAD_REQUEST, "'spiffeId' is required");
-		}
-		try {
-			return SpiffeId.parse(value);
-		}
-		catch (InvalidSpiffeIdException ex) {
-			throw new ApiException(ProblemType.INVALID_SPIFFE_ID, ex.getMessage());
-		}
-	}
-
-	private static List<String> dnsNames(List<String> values) {
-		List<String> names = new ArrayList<>();
-		if (values != null) {
-			for (String value : values) {
-				try {
-					String name = DnsNames.normalize(value);
-					if (!names.contains(name)) {
-						names.add(name);
-					}
-				}
-				catch (IllegalArgumentException ex) {
-					throw new ApiException(ProblemType.INVALID_DNS_NAME, ex.getMessage());
-				}
-			}
-		}
-		return List.copyOf(names);
-	}
-
-	private Duration ttl(String value) {
-		if (value == null) {
-			return this.defaultTtl;
-		}
-		try {
-			return Ttls.parse(value);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new ApiException(ProblemType.INVALID_TTL, ex.getMessage());
-		}
-	}
-
-	private static String requester(HttpServletRequest http) {
-		return ClientCertificates.leaf(http)
-			.flatMap(ClientCertificates::spiffeId)
-			.map(SpiffeId::toString)
-			.orElseThrow(() -> new IllegalStateException("AdminOnly lets no anonymous caller through"));
 	}
 
 	record IssueBody(String csr, String spiffeId, List<String> dnsNames, String ttl) {

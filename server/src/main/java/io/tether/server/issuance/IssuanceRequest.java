@@ -14,6 +14,37 @@ import io.tether.pki.SpiffeId;
  * @param dnsNames the DNS names, validated and in lower case
  * @param ttl the requested lifetime
  * @param requestedBy who asks, for the record and the audit log
+ * @param purpose which path the request came by; some rules differ by it
  */
-record IssuanceRequest(Csr csr, SpiffeId spiffeId, List<String> dnsNames, Duration ttl, String requestedBy) {
+public record IssuanceRequest(Csr csr, SpiffeId spiffeId, List<String> dnsNames, Duration ttl, String requestedBy,
+		Purpose purpose) {
+
+	/**
+	 * A request from an admin through {@code POST /v1/certificates}.
+	 */
+	public IssuanceRequest(Csr csr, SpiffeId spiffeId, List<String> dnsNames, Duration ttl, String requestedBy) {
+		this(csr, spiffeId, dnsNames, ttl, requestedBy, Purpose.ADMIN);
+	}
+
+	/**
+	 * The ways a certificate is asked for.
+	 */
+	public enum Purpose {
+
+		/** An admin asks for any workload ID; CSR SANs, if any, must match. */
+		ADMIN,
+
+		/**
+		 * An agent asks for one of its registration entries; CSR SANs must match exactly.
+		 */
+		AGENT_WORKLOAD,
+
+		/**
+		 * An agent's own identity, at enrollment or renewal; the server sets the
+		 * lifetime.
+		 */
+		AGENT_IDENTITY
+
+	}
+
 }

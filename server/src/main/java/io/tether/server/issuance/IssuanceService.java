@@ -13,7 +13,7 @@ import org.springframework.stereotype.Service;
  * Every rule runs before any signature is made; a refusal changes nothing.
  */
 @Service
-class IssuanceService {
+public class IssuanceService {
 
 	private final List<IssuanceRule> rules;
 
@@ -24,7 +24,7 @@ class IssuanceService {
 		this.issuer = issuer;
 	}
 
-	SignedCertificate issue(IssuanceRequest request) {
+	public SignedCertificate issue(IssuanceRequest request) {
 		for (IssuanceRule rule : this.rules) {
 			rule.check(request);
 		}

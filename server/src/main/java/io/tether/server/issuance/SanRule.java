@@ -53,6 +53,10 @@ class SanRule implements IssuanceRule {
 					"The CSR asks for SANs other than URI and DNS names (e-mail, IP...), which Tether does not issue");
 		}
 		List<String> csrUris = request.csr().requestedUris();
+		if (request.purpose() == IssuanceRequest.Purpose.AGENT_WORKLOAD) {
+			requireExactSans(request, csrUris);
+			return;
+		}
 		if (!csrUris.isEmpty() && !csrUris.equals(List.of(request.spiffeId().toString()))) {
 			throw new ApiException(ProblemType.SAN_NOT_ALLOWED,
 					"The CSR asks for URI SANs " + csrUris + " but the request is for " + request.spiffeId());
@@ -61,6 +65,23 @@ class SanRule implements IssuanceRule {
 		if (!csrDnsNames.isEmpty() && !lowerCaseSet(csrDnsNames).equals(new HashSet<>(request.dnsNames()))) {
 			throw new ApiException(ProblemType.SAN_NOT_ALLOWED,
 					"The CSR asks for DNS names " + csrDnsNames + " but the request is for " + request.dnsNames());
+		}
+	}
+
+	/**
+	 * Agents ask for exactly what their entry says: the CSR must name the SPIFFE ID and
+	 * every DNS name of the entry, and nothing else.
+	 */
+	private static void requireExactSans(IssuanceRequest request, List<String> csrUris) {
+		if (!csrUris.equals(List.of(request.spiffeId().toString()))) {
+			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "The CSR must ask for exactly the URI SAN "
+					+ request.spiffeId() + " of its entry; it asks for " + csrUris);
+		}
+		List<String> csrDnsNames = request.csr().requestedDnsNames();
+		if (!lowerCaseSet(csrDnsNames).equals(new HashSet<>(request.dnsNames()))
+				|| csrDnsNames.size() != request.dnsNames().size()) {
+			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "The CSR must ask for exactly the DNS names "
+					+ request.dnsNames() + " of its entry; it asks for " + csrDnsNames);
 		}
 	}
 

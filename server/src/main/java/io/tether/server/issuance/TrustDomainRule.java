@@ -9,14 +9,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * The SPIFFE ID must be a workload of this trust domain: not another trust domain's, not
- * the bare trust domain ID, and not one of the identities Tether reserves for itself
- * ({@code /tether/...}: the admin and the server).
+ * the bare trust domain ID, and not one of the identities Tether reserves
+ * ({@code /tether/...}: the admin and the server; {@code /agent/...}: enrolled agents).
  */
 @Component
 @Order(30)
 class TrustDomainRule implements IssuanceRule {
 
 	static final String RESERVED_PREFIX = "/tether/";
+
+	/** Agent identities come from enrollment only. */
+	static final String AGENT_PREFIX = "/agent/";
 
 	private final String trustDomain;
 
@@ -34,9 +37,17 @@ class TrustDomainRule implements IssuanceRule {
 			throw new ApiException(ProblemType.INVALID_SPIFFE_ID,
 					"'" + request.spiffeId() + "' names the trust domain, not a workload; add a path");
 		}
-		if (request.spiffeId().path().startsWith(RESERVED_PREFIX) || request.spiffeId().path().equals("/tether")) {
-			throw new ApiException(ProblemType.SAN_NOT_ALLOWED,
-					"SPIFFE IDs under '" + RESERVED_PREFIX + "' are reserved for Tether's own identities");
+		String path = request.spiffeId().path();
+		if (request.purpose() == IssuanceRequest.Purpose.AGENT_IDENTITY) {
+			if (!path.startsWith(AGENT_PREFIX)) {
+				throw new IllegalStateException("An agent identity must be under " + AGENT_PREFIX + ": " + path);
+			}
+			return;
+		}
+		if (path.startsWith(RESERVED_PREFIX) || path.equals("/tether") || path.startsWith(AGENT_PREFIX)
+				|| path.equals("/agent")) {
+			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "SPIFFE IDs under '" + RESERVED_PREFIX + "' and '"
+					+ AGENT_PREFIX + "' are reserved for Tether's own identities and enrolled agents");
 		}
 	}
 

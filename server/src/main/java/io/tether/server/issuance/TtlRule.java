@@ -28,6 +28,10 @@ class TtlRule implements IssuanceRule {
 
 	@Override
 	public void check(IssuanceRequest request) {
+		if (request.purpose() == IssuanceRequest.Purpose.AGENT_IDENTITY) {
+			// set by tether.agent.ttl, not asked for
+			return;
+		}
 		Duration ttl = request.ttl();
 		if (ttl.compareTo(this.min) < 0 || ttl.compareTo(this.max) > 0) {
 			throw new ApiException(ProblemType.TTL_OUT_OF_RANGE,

@@ -10,14 +10,14 @@ import java.util.regex.Pattern;
  * Parses TTLs as ISO-8601 durations ({@code PT1H}, {@code P1D}) or as the shorthand
  * operators type ({@code 90s}, {@code 15m}, {@code 1h30m}, {@code 1d}).
  */
-final class Ttls {
+public final class Ttls {
 
 	private static final Pattern SHORTHAND = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
 	private Ttls() {
 	}
 
-	static Duration parse(String text) {
+	public static Duration parse(String text) {
 		String value = text.strip();
 		Duration ttl;
 		if (value.toUpperCase(Locale.ROOT).startsWith("P")) {

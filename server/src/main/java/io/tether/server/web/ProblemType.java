@@ -34,6 +34,16 @@ public enum ProblemType {
 
 	NOT_ADMIN("not-admin", HttpStatus.FORBIDDEN, "Admin certificate required"),
 
+	INVALID_JOIN_TOKEN("invalid-join-token", HttpStatus.UNAUTHORIZED, "Join token not accepted"),
+
+	INVALID_AGENT_NAME("invalid-agent-name", HttpStatus.BAD_REQUEST, "Invalid agent name"),
+
+	NOT_AGENT("not-agent", HttpStatus.FORBIDDEN, "Agent certificate required"),
+
+	ENTRY_NOT_ASSIGNED("entry-not-assigned", HttpStatus.FORBIDDEN, "Entry not assigned to this agent"),
+
+	CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
+
 	NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
 
 	METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
@@ -60,6 +70,12 @@ public enum ProblemType {
 		this.title = title;
 	}
 
+	/** Whether this type is the one to use for a bare status code from the framework. */
+	private boolean generic() {
+		return this == BAD_REQUEST || this == NOT_FOUND || this == METHOD_NOT_ALLOWED || this == UNSUPPORTED_MEDIA_TYPE
+				|| this == NOT_ACCEPTABLE || this == PAYLOAD_TOO_LARGE || this == CONFLICT || this == INTERNAL;
+	}
+
 	public URI uri() {
 		return URI.create(PREFIX + this.slug);
 	}
@@ -74,7 +90,7 @@ public enum ProblemType {
 
 	public static ProblemType forStatus(int status) {
 		for (ProblemType type : values()) {
-			if (type.status.value() == status && type != NOT_ADMIN && type != INVALID_CSR) {
+			if (type.status.value() == status && type.generic()) {
 				return type;
 			}
 		}

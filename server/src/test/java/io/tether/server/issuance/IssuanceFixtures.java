@@ -56,7 +56,7 @@ final class IssuanceFixtures {
 				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365)),
 				new TetherProperties.Issuance(MAX_TTL, MIN_TTL, TTL, allowedKeyTypes, allowedDnsSuffixes),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30)),
-				new TetherProperties.Admin(Duration.ofDays(90)));
+				new TetherProperties.Admin(Duration.ofDays(90)), new TetherProperties.Agent(Duration.ofHours(24)));
 	}
 
 	/**

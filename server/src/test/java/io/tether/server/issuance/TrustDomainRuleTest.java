@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static io.tether.server.issuance.IssuanceFixtures.csr;
 import static io.tether.server.issuance.IssuanceFixtures.TTL;
 import static io.tether.server.issuance.IssuanceFixtures.assertRefused;
 import static io.tether.server.issuance.IssuanceFixtures.properties;
-import static io.tether.server.issuance.IssuanceFixtures.request;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
@@ -52,6 +52,20 @@ class TrustDomainRuleTest {
 
 	private static IssuanceRequest request(String spiffeId) {
 		return IssuanceFixtures.request(SpiffeId.parse(spiffeId), List.of(), TTL);
+	}
+
+	@Test
+	void checkWhenAgentIdAskedByAdminIsRefused() {
+		assertRefused(this.rule, request("spiffe://example.org/agent/host-1"), ProblemType.SAN_NOT_ALLOWED)
+			.withMessageContaining("/agent/");
+	}
+
+	@Test
+	void checkWhenAgentIdentityIsIssuedAtEnrollmentPasses() {
+		SpiffeId agent = SpiffeId.parse("spiffe://example.org/agent/host-1");
+		IssuanceRequest request = new IssuanceRequest(csr(agent), agent, List.of(), TTL, agent.toString(),
+				IssuanceRequest.Purpose.AGENT_IDENTITY);
+		assertThatNoException().isThrownBy(() -> this.rule.check(request));
 	}
 
 }

@@ -1,0 +1,11 @@
+package io.tether.server.agent;
+
+import java.util.List;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface AgentRepository extends JpaRepository<AgentEntity, String> {
+
+	List<AgentEntity> findAllByOrderByNameAsc();
+
+}

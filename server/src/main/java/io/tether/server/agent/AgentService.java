@@ -1,0 +1,128 @@
+package io.tether.server.agent;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.tether.pki.Csr;
+import io.tether.pki.SerialNumbers;
+import io.tether.pki.SpiffeId;
+import io.tether.server.TetherProperties;
+import io.tether.server.audit.AuditLog;
+import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.issuance.IssuanceRequest;
+import io.tether.server.issuance.IssuanceService;
+import io.tether.server.web.ApiException;
+import io.tether.server.web.ProblemType;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Agents' own identities: issued at enrollment, renewed over mTLS, and checked on every
+ * agent call.
+ */
+@Service
+public class AgentService {
+
+	/** Last-seen is written at most this often, not on every call. */
+	static final Duration LAST_SEEN_RESOLUTION = Duration.ofSeconds(30);
+
+	private final AgentRepository agents;
+
+	private final IssuanceService issuance;
+
+	private final AuditLog audit;
+
+	private final TetherProperties properties;
+
+	private final Clock clock;
+
+	AgentService(AgentRepository agents, IssuanceService issuance, AuditLog audit, TetherProperties properties,
+			Clock clock) {
+		this.agents = agents;
+		this.issuance = issuance;
+		this.audit = audit;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * Issues the agent certificate of a newly joined (or re-joining) agent. Runs in the
+	 * transaction that consumed the join token.
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public SignedCertificate enroll(String name, Csr csr) {
+		AgentEntity agent = this.agents.findById(name).orElse(null);
+		if (agent != null && agent.getStatus() != AgentEntity.Status.ACTIVE) {
+			throw new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' was evicted and cannot re-enroll");
+		}
+		SpiffeId id = AgentNames.spiffeId(this.properties.trustDomain(), name);
+		SignedCertificate signed = issueIdentity(id, csr);
+		Instant now = this.clock.instant();
+		if (agent == null) {
+			agent = new AgentEntity(name, id.toString(), now);
+		}
+		record(agent, signed.certificate(), now);
+		this.audit.record(id.toString(), (agent.getEnrolledAt().equals(now)) ? "agent.enrolled" : "agent.re-enrolled",
+				name, "serial=" + agent.getCertificateSerial());
+		return signed;
+	}
+
+	@Transactional
+	public SignedCertificate renew(String name, Csr csr) {
+		AgentEntity agent = active(name);
+		SpiffeId id = AgentNames.spiffeId(this.properties.trustDomain(), name);
+		SignedCertificate signed = issueIdentity(id, csr);
+		record(agent, signed.certificate(), this.clock.instant());
+		return signed;
+	}
+
+	/**
+	 * Checks that an agent presenting a valid certificate is still enrolled and active,
+	 * and notes that it was seen.
+	 */
+	@Transactional
+	public void authenticate(String name) {
+		AgentEntity agent = active(name);
+		Instant now = this.clock.instant();
+		if (agent.getLastSeenAt().plus(LAST_SEEN_RESOLUTION).isBefore(now)) {
+			agent.seen(now);
+		}
+	}
+
+	@Transactional(readOnly = true)
+	public List<AgentEntity> list() {
+		return this.agents.findAllByOrderByNameAsc();
+	}
+
+	@Transactional(readOnly = true)
+	public AgentEntity get(String name) {
+		return this.agents.findById(name)
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No agent named '" + name + "'"));
+	}
+
+	private AgentEntity active(String name) {
+		AgentEntity agent = this.agents.findById(name)
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' is not enrolled"));
+		if (agent.getStatus() != AgentEntity.Status.ACTIVE) {
+			throw new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' was evicted");
+		}
+		return agent;
+	}
+
+	private SignedCertificate issueIdentity(SpiffeId id, Csr csr) {
+		return this.issuance.issue(new IssuanceRequest(csr, id, List.of(), this.properties.agent().ttl(), id.toString(),
+				IssuanceRequest.Purpose.AGENT_IDENTITY));
+	}
+
+	private void record(AgentEntity agent, X509Certificate certificate, Instant now) {
+		agent.certificateIssued(SerialNumbers.toHex(certificate.getSerialNumber()),
+				certificate.getNotAfter().toInstant(), now);
+		this.agents.save(agent);
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.tether.server.enrollment;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.tether.server.admin.AdminOnly;
+import io.tether.server.admin.ClientCertificates;
+import io.tether.server.issuance.RequestFields;
+import io.tether.server.web.ApiException;
+import io.tether.server.web.ProblemType;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /v1/join-tokens} (admin): a one-time token for one agent to enroll with.
+ */
+@RestController
+@AdminOnly
+class JoinTokenController {
+
+	static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+
+	private final JoinTokens tokens;
+
+	JoinTokenController(JoinTokens tokens) {
+		this.tokens = tokens;
+	}
+
+	@PostMapping(path = "/v1/join-tokens", consumes = "application/json")
+	@ResponseStatus(HttpStatus.CREATED)
+	TokenView create(@RequestBody TokenRequest body, HttpServletRequest http) {
+		if (body == null || body.agent() == null) {
+			throw new ApiException(ProblemType.BAD_REQUEST,
+					"'agent' is required: the name of the agent that will join");
+		}
+		Duration ttl = RequestFields.ttl(body.ttl(), DEFAULT_TTL);
+		JoinTokens.Created created = this.tokens.create(body.agent(), ttl, ClientCertificates.caller(http));
+		return new TokenView(created.token(), created.agent(), created.expiresAt());
+	}
+
+	record TokenRequest(String agent, String ttl) {
+	}
+
+	record TokenView(String token, String agent, Instant expiresAt) {
+	}
+
+}

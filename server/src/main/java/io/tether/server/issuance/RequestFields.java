@@ -1,0 +1,81 @@
+package io.tether.server.issuance;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.tether.pki.Csr;
+import io.tether.pki.DnsNames;
+import io.tether.pki.InvalidCsrException;
+import io.tether.pki.InvalidSpiffeIdException;
+import io.tether.pki.SpiffeId;
+import io.tether.server.web.ApiException;
+import io.tether.server.web.ProblemType;
+
+/**
+ * Decodes the fields every issuing endpoint takes, each failure a 400 with its own
+ * problem type naming the field.
+ */
+public final class RequestFields {
+
+	private RequestFields() {
+	}
+
+	public static Csr csr(String pem) {
+		if (pem == null || pem.isBlank()) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'csr' is required: a PEM 'CERTIFICATE REQUEST'");
+		}
+		try {
+			return Csr.fromPem(pem);
+		}
+		catch (InvalidCsrException ex) {
+			throw new ApiException(ProblemType.INVALID_CSR, ex.getMessage());
+		}
+	}
+
+	public static SpiffeId spiffeId(String value) {
+		if (value == null || value.isBlank()) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'spiffeId' is required");
+		}
+		try {
+			return SpiffeId.parse(value);
+		}
+		catch (InvalidSpiffeIdException ex) {
+			throw new ApiException(ProblemType.INVALID_SPIFFE_ID, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Validated, lower-cased, duplicates dropped, order kept; {@code null} is none.
+	 */
+	public static List<String> dnsNames(List<String> values) {
+		List<String> names = new ArrayList<>();
+		if (values != null) {
+			for (String value : values) {
+				try {
+					String name = DnsNames.normalize(value);
+					if (!names.contains(name)) {
+						names.add(name);
+					}
+				}
+				catch (IllegalArgumentException ex) {
+					throw new ApiException(ProblemType.INVALID_DNS_NAME, ex.getMessage());
+				}
+			}
+		}
+		return List.copyOf(names);
+	}
+
+	public static Duration ttl(String value, Duration defaultTtl) {
+		if (value == null) {
+			return defaultTtl;
+		}
+		try {
+			return Ttls.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiException(ProblemType.INVALID_TTL, ex.getMessage());
+		}
+	}
+
+}

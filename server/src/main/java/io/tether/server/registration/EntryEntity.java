@@ -1,0 +1,85 @@
+package io.tether.server.registration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * A registration entry: one SPIFFE ID that one agent may obtain certificates for, with
+ * the DNS names and lifetime they carry.
+ */
+@Entity
+@Table(name = "registration_entry")
+public class EntryEntity {
+
+	@Id
+	@Column(length = 36)
+	private String id;
+
+	@Column(name = "spiffe_id", nullable = false, length = 2048)
+	private String spiffeId;
+
+	@Column(name = "agent_name", nullable = false, length = 63)
+	private String agentName;
+
+	@Column(name = "dns_names", nullable = false, length = 8000)
+	private String dnsNames;
+
+	@Column(name = "ttl_seconds", nullable = false)
+	private long ttlSeconds;
+
+	@Column(name = "created_by", nullable = false, length = 2048)
+	private String createdBy;
+
+	@Column(name = "created_at", nullable = false)
+	private Instant createdAt;
+
+	protected EntryEntity() {
+	}
+
+	EntryEntity(String id, String spiffeId, String agentName, List<String> dnsNames, Duration ttl, String createdBy,
+			Instant createdAt) {
+		this.id = id;
+		this.spiffeId = spiffeId;
+		this.agentName = agentName;
+		this.dnsNames = String.join(",", dnsNames);
+		this.ttlSeconds = ttl.toSeconds();
+		this.createdBy = createdBy;
+		this.createdAt = createdAt;
+	}
+
+	public String getId() {
+		return this.id;
+	}
+
+	public String getSpiffeId() {
+		return this.spiffeId;
+	}
+
+	public String getAgentName() {
+		return this.agentName;
+	}
+
+	public List<String> getDnsNames() {
+		return this.dnsNames.isEmpty() ? List.of() : Arrays.asList(this.dnsNames.split(","));
+	}
+
+	public Duration getTtl() {
+		return Duration.ofSeconds(this.ttlSeconds);
+	}
+
+	public String getCreatedBy() {
+		return this.createdBy;
+	}
+
+	public Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
+}

@@ -1,0 +1,15 @@
+package io.tether.server.registration;
+
+import java.util.List;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface EntryRepository extends JpaRepository<EntryEntity, String> {
+
+	List<EntryEntity> findByAgentNameOrderBySpiffeIdAsc(String agentName);
+
+	List<EntryEntity> findAllByOrderByAgentNameAscSpiffeIdAsc();
+
+	boolean existsBySpiffeIdAndAgentName(String spiffeId, String agentName);
+
+}
