@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -96,6 +98,35 @@ public final class Pem {
 			}
 		}
 		throw new PkiException("No unencrypted PEM private key found (expected 'PRIVATE KEY')");
+	}
+
+	/**
+	 * Reads a public key ({@code PUBLIC KEY}, X.509 SubjectPublicKeyInfo).
+	 * @param pem the text
+	 * @return the public key, backed by the JVM's default providers
+	 * @throws PkiException if no public key is found or it cannot be decoded
+	 */
+	public static PublicKey readPublicKey(String pem) {
+		for (Object object : readObjects(pem)) {
+			if (object instanceof SubjectPublicKeyInfo info) {
+				try {
+					return new JcaPEMKeyConverter().getPublicKey(info);
+				}
+				catch (IOException ex) {
+					throw new PkiException("PEM public key cannot be decoded: " + ex.getMessage(), ex);
+				}
+			}
+		}
+		throw new PkiException("No PEM 'PUBLIC KEY' block found");
+	}
+
+	/**
+	 * Writes a public key as PEM ({@code PUBLIC KEY}).
+	 * @param key the public key
+	 * @return the PEM text
+	 */
+	public static String write(PublicKey key) {
+		return writeObjects(key);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -79,7 +80,12 @@ class ServerTlsCustomizer implements WebServerFactoryCustomizer<ConfigurableWebS
 		byte[] secret = new byte[16];
 		this.random.nextBytes(secret);
 		char[] password = HexFormat.of().formatHex(secret).toCharArray();
-		KeyStore keyStore = Pkcs12.keyStore(keys.getPrivate(), signed.chain(), password);
+		// the root travels in the chain too: an agent that has only the root's
+		// fingerprint
+		// from its join token pins the root it is shown, then validates the chain to it
+		List<X509Certificate> chain = new ArrayList<>(signed.chain());
+		chain.addAll(this.authority.trustAnchors());
+		KeyStore keyStore = Pkcs12.keyStore(keys.getPrivate(), chain, password);
 		KeyStore trustStore = Pkcs12.trustStore(this.authority.trustAnchors());
 		DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
 		bundles.registerBundle(BUNDLE, SslBundle.of(SslStoreBundle.of(keyStore, new String(password), trustStore)));

@@ -1,0 +1,288 @@
+package io.tether.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+import io.tether.pki.Csr;
+import io.tether.pki.KeyType;
+import io.tether.pki.Pem;
+import io.tether.pki.SerialNumbers;
+import io.tether.pki.SpiffeId;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The agent daemon: enrolls once, then keeps its own certificate and every configured
+ * workload's certificate renewed, on one scheduler thread. Each renewable has its own
+ * timer: renewal at the configured fraction of the lifetime plus jitter, and after a
+ * failure an exponential backoff; the current files stay in place until new ones are
+ * written.
+ */
+final class Agent implements AutoCloseable {
+
+	/**
+	 * Below this share of its lifetime left, a certificate that fails to renew is
+	 * reported loudly.
+	 */
+	static final double EXPIRY_WARNING_SHARE = 0.2;
+
+	private final AgentConfig config;
+
+	private final IdentityStore identities;
+
+	private final AgentStatus status;
+
+	private final Clock clock;
+
+	private final RandomGenerator random = RandomGenerator.getDefault();
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "tether-agent-renewal");
+		thread.setDaemon(false);
+		return thread;
+	});
+
+	private volatile IdentityStore.Identity identity;
+
+	private volatile ServerClient client;
+
+	private int identityFailures;
+
+	Agent(AgentConfig config, AgentStatus status, Clock clock) {
+		this.config = config;
+		this.identities = new IdentityStore(config.dataDir());
+		this.status = status;
+		this.clock = clock;
+	}
+
+	/**
+	 * Enrolls if needed, then schedules every renewal. Enrollment failures are retried
+	 * with backoff like everything else, except a refused token, which no retry can fix.
+	 */
+	void start() {
+		this.scheduler.execute(this::bootstrap);
+	}
+
+	private void bootstrap() {
+		try {
+			if (this.identities.exists()) {
+				useIdentity(this.identities.load());
+				Log.info("identity loaded spiffeId=" + spiffeId(this.identity.certificate()) + " notAfter="
+						+ this.identity.certificate().getNotAfter().toInstant() + " (no re-enrollment)");
+			}
+			else {
+				enroll();
+			}
+			this.identityFailures = 0;
+		}
+		catch (ServerClient.ServerException ex) {
+			if (ex.isRefused()) {
+				Log.error("enrollment refused: " + ex.getMessage() + "; fix the join token and restart the agent");
+				this.status.failed("agent", ex.getMessage());
+				return;
+			}
+			retryLater(this::bootstrap, ++this.identityFailures, "enrollment", ex.getMessage(), null);
+			return;
+		}
+		catch (IOException | RuntimeException ex) {
+			retryLater(this::bootstrap, ++this.identityFailures, "enrollment", ex.toString(), null);
+			return;
+		}
+		scheduleIdentityRenewal();
+		for (AgentConfig.Workload workload : this.config.workloads()) {
+			WorkloadState state = new WorkloadState(this.config.dataDir(), workload);
+			this.scheduler.execute(() -> resumeWorkload(workload, state));
+		}
+	}
+
+	private void enroll() throws ServerClient.ServerException, IOException {
+		String token = this.config.resolveJoinToken();
+		String[] parts = token.split("\\.");
+		if (parts.length != 4) {
+			throw new ServerClient.ServerException(
+					"the join token is malformed: expected tj1.<id>.<secret>.<root-sha256>", true);
+		}
+		KeyPair keys = KeyType.EC_P256.generate();
+		SpiffeId asked = (this.config.name() != null)
+				? new SpiffeId(this.config.trustDomain(), "/agent/" + this.config.name()) : null;
+		ServerClient pinned = ServerClient.pinned(this.config.servers(), parts[3]);
+		JsonNode enrolled = pinned.post("/v1/agents/enroll",
+				Map.of("joinToken", token, "csr", Csr.create(keys, asked, List.of()).toPem()));
+		IdentityStore.Identity fresh = new IdentityStore.Identity(keys.getPrivate(),
+				Pem.readCertificates(enrolled.get("certificateChain").asString()),
+				Pem.readCertificates(enrolled.get("bundle").asString()), this.clock.instant());
+		this.identities.save(fresh);
+		useIdentity(fresh);
+		Log.info("enrolled agent=" + enrolled.get("agent").asString() + " spiffeId="
+				+ enrolled.get("spiffeId").asString() + " notAfter=" + enrolled.get("notAfter").asString());
+	}
+
+	private void useIdentity(IdentityStore.Identity fresh) {
+		this.identity = fresh;
+		this.client = ServerClient.mutual(this.config.servers(), fresh.key(), fresh.chain(), fresh.bundle());
+		this.status.issued("agent", spiffeId(fresh.certificate()), fresh.certificate());
+	}
+
+	private void scheduleIdentityRenewal() {
+		Duration wait = untilRenewal(this.identity.receivedAt(), this.identity.certificate());
+		this.status.scheduled("agent", this.clock.instant().plus(wait));
+		this.scheduler.schedule(this::renewIdentity, wait.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void renewIdentity() {
+		X509Certificate current = this.identity.certificate();
+		if (!current.getNotAfter().toInstant().isAfter(this.clock.instant())) {
+			Log.error("agent certificate expired at " + current.getNotAfter().toInstant()
+					+ "; it cannot renew itself any more: re-enroll with a new join token");
+		}
+		try {
+			JsonNode renewed = this.client.post("/v1/agents/self/renew",
+					Map.of("csr", Csr
+						.create(new KeyPair(current.getPublicKey(), this.identity.key()), spiffeId(current), List.of())
+						.toPem()));
+			IdentityStore.Identity fresh = new IdentityStore.Identity(this.identity.key(),
+					Pem.readCertificates(renewed.get("certificateChain").asString()),
+					Pem.readCertificates(renewed.get("bundle").asString()), this.clock.instant());
+			this.identities.save(fresh);
+			useIdentity(fresh);
+			this.identityFailures = 0;
+			Log.info("agent certificate renewed serial=" + renewed.get("serialNumber").asString() + " notAfter="
+					+ renewed.get("notAfter").asString());
+			scheduleIdentityRenewal();
+		}
+		catch (ServerClient.ServerException | IOException | RuntimeException ex) {
+			retryLater(this::renewIdentity, ++this.identityFailures, "agent", ex.getMessage(), current);
+		}
+	}
+
+	private void resumeWorkload(AgentConfig.Workload workload, WorkloadState state) {
+		try {
+			List<X509Certificate> chain = state.chain();
+			if (!chain.isEmpty() && chain.get(0).getNotAfter().toInstant().isAfter(this.clock.instant())) {
+				if (outputsMissing(workload)) {
+					WorkloadWriter.write(workload, state.loadOrCreateKeys(workload).getPrivate(), chain,
+							state.bundle());
+					Log.info("outputs restored workload=" + workload.spiffeId());
+				}
+				this.status.issued(workload.spiffeId().toString(), workload.spiffeId(), chain.get(0));
+				scheduleWorkload(workload, state, untilRenewal(state.receivedAt(chain.get(0)), chain.get(0)), 0);
+				return;
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			Log.warn("stored state unreadable workload=" + workload.spiffeId() + " reason=\"" + ex + "\"; renewing");
+		}
+		renewWorkload(workload, state, 0);
+	}
+
+	private static boolean outputsMissing(AgentConfig.Workload workload) {
+		return (workload.certificate() != null && !Files.exists(workload.certificate()))
+				|| (workload.key() != null && !Files.exists(workload.key()))
+				|| (workload.bundle() != null && !Files.exists(workload.bundle()))
+				|| (workload.keyStore() != null && !Files.exists(workload.keyStore()))
+				|| (workload.trustStore() != null && !Files.exists(workload.trustStore()));
+	}
+
+	private void scheduleWorkload(AgentConfig.Workload workload, WorkloadState state, Duration wait, int failures) {
+		this.status.scheduled(workload.spiffeId().toString(), this.clock.instant().plus(wait));
+		this.scheduler.schedule(() -> renewWorkload(workload, state, failures), wait.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void renewWorkload(AgentConfig.Workload workload, WorkloadState state, int failures) {
+		String name = workload.spiffeId().toString();
+		X509Certificate current = null;
+		try {
+			List<X509Certificate> chain = state.chain();
+			current = chain.isEmpty() ? null : chain.get(0);
+			JsonNode entry = findEntry(workload.spiffeId());
+			List<String> dnsNames = entry.get("dnsNames").valueStream().map(JsonNode::asString).toList();
+			KeyPair keys = state.loadOrCreateKeys(workload);
+			Csr csr = Csr.create(keys, workload.spiffeId(), dnsNames);
+			JsonNode issued = this.client.post("/v1/agents/self/certificates",
+					Map.of("entryId", entry.get("id").asString(), "csr", csr.toPem()));
+			List<X509Certificate> newChain = Pem.readCertificates(issued.get("certificateChain").asString());
+			List<X509Certificate> bundle = Pem.readCertificates(issued.get("bundle").asString());
+			Instant receivedAt = this.clock.instant();
+			state.save(newChain, bundle, receivedAt);
+			WorkloadWriter.write(workload, keys.getPrivate(), newChain, bundle);
+			Log.info("certificate renewed workload=" + name + " serial="
+					+ SerialNumbers.toHex(newChain.get(0).getSerialNumber()) + " notAfter="
+					+ newChain.get(0).getNotAfter().toInstant());
+			this.status.issued(name, workload.spiffeId(), newChain.get(0));
+			Hooks.run(workload.hook(), name);
+			scheduleWorkload(workload, state, untilRenewal(receivedAt, newChain.get(0)), 0);
+		}
+		catch (ServerClient.ServerException | IOException | RuntimeException ex) {
+			int failed = failures + 1;
+			Duration wait = Renewal.backoff(failed, this.random);
+			warnFailure(name, failed, ex.getMessage(), current, wait);
+			scheduleWorkload(workload, state, wait, failed);
+		}
+	}
+
+	private JsonNode findEntry(SpiffeId spiffeId) throws ServerClient.ServerException {
+		JsonNode entries = this.client.get("/v1/agents/self/entries").get("entries");
+		return entries.valueStream()
+			.filter((entry) -> entry.get("spiffeId").asString().equals(spiffeId.toString()))
+			.findFirst()
+			.orElseThrow(() -> new ServerClient.ServerException("no registration entry for " + spiffeId
+					+ " is assigned to this agent: create one with 'tether entry create'", true));
+	}
+
+	private void retryLater(Runnable task, int failures, String name, String reason, X509Certificate current) {
+		Duration wait = Renewal.backoff(failures, this.random);
+		warnFailure(name, failures, reason, current, wait);
+		this.status.scheduled(name, this.clock.instant().plus(wait));
+		this.scheduler.schedule(task, wait.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void warnFailure(String name, int failures, String reason, X509Certificate current, Duration wait) {
+		this.status.failed(name, reason);
+		Log.warn("renewal failed item=" + name + " attempt=" + failures + " retryIn=" + wait + " reason=\"" + reason
+				+ "\"");
+		if (current != null) {
+			Instant notAfter = current.getNotAfter().toInstant();
+			Duration left = Duration.between(this.clock.instant(), notAfter);
+			Duration lifetime = Duration.between(current.getNotBefore().toInstant(), notAfter);
+			if (left.toMillis() < lifetime.toMillis() * EXPIRY_WARNING_SHARE) {
+				Log.error("CERTIFICATE ABOUT TO EXPIRE item=" + name + " notAfter=" + notAfter + " left=" + left
+						+ " and renewal keeps failing: check the server and this agent");
+			}
+		}
+	}
+
+	private Duration untilRenewal(Instant receivedAt, X509Certificate certificate) {
+		return Renewal.untilRenewal(receivedAt, certificate.getNotAfter().toInstant(), this.clock.instant(),
+				this.config.renewalFraction(), this.config.renewalJitter(), this.random);
+	}
+
+	static SpiffeId spiffeId(X509Certificate certificate) {
+		try {
+			for (List<?> name : certificate.getSubjectAlternativeNames()) {
+				if (((Integer) name.get(0)) == 6) {
+					return SpiffeId.parse((String) name.get(1));
+				}
+			}
+		}
+		catch (java.security.cert.CertificateParsingException ex) {
+			throw new IllegalStateException(ex);
+		}
+		throw new IllegalStateException("certificate without a SPIFFE ID");
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+}

@@ -1,0 +1,166 @@
+package io.tether.agent;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tether.pki.AtomicFiles;
+import io.tether.pki.SerialNumbers;
+import io.tether.pki.SpiffeId;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the agent holds and when it renews next, for people and monitoring:
+ * {@code <data-dir>/status.json} (read by {@code tether-agent status}), and when a port
+ * is configured, {@code /healthz} and Prometheus {@code /metrics} on 127.0.0.1.
+ */
+final class AgentStatus implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final Path file;
+
+	private final Clock clock;
+
+	private final Map<String, Item> items = new ConcurrentSkipListMap<>();
+
+	private HttpServer server;
+
+	AgentStatus(Path dataDir, Clock clock) {
+		this.file = dataDir.resolve("status.json");
+		this.clock = clock;
+	}
+
+	/**
+	 * One certificate the agent keeps: its own ("agent") or a workload's.
+	 */
+	record Item(String name, String spiffeId, String serialNumber, Instant notAfter, Instant nextAttempt,
+			int consecutiveFailures, String lastError) {
+	}
+
+	record Snapshot(Instant updatedAt, List<Item> certificates) {
+	}
+
+	void issued(String name, SpiffeId spiffeId, X509Certificate certificate) {
+		this.items.put(name, new Item(name, spiffeId.toString(), SerialNumbers.toHex(certificate.getSerialNumber()),
+				certificate.getNotAfter().toInstant(), null, 0, null));
+		save();
+	}
+
+	void scheduled(String name, Instant next) {
+		this.items.compute(name,
+				(key, item) -> (item == null) ? new Item(name, null, null, null, next, 0, null)
+						: new Item(name, item.spiffeId(), item.serialNumber(), item.notAfter(), next,
+								item.consecutiveFailures(), item.lastError()));
+		save();
+	}
+
+	void failed(String name, String error) {
+		this.items.compute(name,
+				(key, item) -> (item == null) ? new Item(name, null, null, null, null, 1, error)
+						: new Item(name, item.spiffeId(), item.serialNumber(), item.notAfter(), item.nextAttempt(),
+								item.consecutiveFailures() + 1, error));
+		save();
+	}
+
+	Snapshot snapshot() {
+		return new Snapshot(this.clock.instant(), new ArrayList<>(this.items.values()));
+	}
+
+	private synchronized void save() {
+		try {
+			AtomicFiles.write(this.file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(snapshot()),
+					AtomicFiles.PUBLIC_READ);
+		}
+		catch (IOException ex) {
+			Log.warn("cannot write " + this.file + ": " + ex.getMessage());
+		}
+	}
+
+	static Snapshot read(Path dataDir) throws IOException {
+		return JSON.readValue(dataDir.resolve("status.json").toFile(), Snapshot.class);
+	}
+
+	/**
+	 * Serves {@code /healthz} and {@code /metrics} on 127.0.0.1 only.
+	 */
+	void serve(int port) throws IOException {
+		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+		this.server.createContext("/healthz", (exchange) -> respond(exchange, "text/plain", healthy() ? 200 : 503,
+				healthy() ? "ok\n" : "certificate expired\n"));
+		this.server.createContext("/metrics",
+				(exchange) -> respond(exchange, "text/plain; version=0.0.4", 200, metrics()));
+		this.server.start();
+		Log.info("status listening address=127.0.0.1:" + this.server.getAddress().getPort());
+	}
+
+	int port() {
+		return this.server.getAddress().getPort();
+	}
+
+	private boolean healthy() {
+		Instant now = this.clock.instant();
+		return this.items.values().stream().allMatch((item) -> item.notAfter() == null || item.notAfter().isAfter(now));
+	}
+
+	String metrics() {
+		StringBuilder out = new StringBuilder();
+		out.append("# HELP tether_agent_certificate_not_after_seconds When the certificate expires (Unix time).\n");
+		out.append("# TYPE tether_agent_certificate_not_after_seconds gauge\n");
+		for (Item item : this.items.values()) {
+			if (item.notAfter() != null) {
+				out.append("tether_agent_certificate_not_after_seconds{name=\"")
+					.append(escape(item.name()))
+					.append("\",spiffe_id=\"")
+					.append(escape(item.spiffeId()))
+					.append("\"} ")
+					.append(item.notAfter().getEpochSecond())
+					.append('\n');
+			}
+		}
+		out.append(
+				"# HELP tether_agent_renewal_consecutive_failures Failed renewal attempts since the last success.\n");
+		out.append("# TYPE tether_agent_renewal_consecutive_failures gauge\n");
+		for (Item item : this.items.values()) {
+			out.append("tether_agent_renewal_consecutive_failures{name=\"")
+				.append(escape(item.name()))
+				.append("\"} ")
+				.append(item.consecutiveFailures())
+				.append('\n');
+		}
+		return out.toString();
+	}
+
+	private static String escape(String value) {
+		return (value == null) ? "" : value.replace("\\", "\\\\").replace("\"", "\\\"");
+	}
+
+	private static void respond(HttpExchange exchange, String type, int status, String body) throws IOException {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", type);
+		exchange.sendResponseHeaders(status, bytes.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(bytes);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.server != null) {
+			this.server.stop(0);
+		}
+	}
+
+}

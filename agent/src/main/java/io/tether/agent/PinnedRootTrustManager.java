@@ -1,0 +1,100 @@
+package io.tether.agent;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Set;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import io.tether.pki.Thumbprints;
+
+/**
+ * Trusts a server on first contact only through the root CA fingerprint carried by the
+ * join token: the server's chain must contain a self-signed CA whose SHA-256 is the pin,
+ * and the rest of the chain must validate (PKIX) up to it. Host names are not checked:
+ * the pin, not DNS, is what identifies the CA here.
+ */
+final class PinnedRootTrustManager extends X509ExtendedTrustManager {
+
+	private final String pin;
+
+	PinnedRootTrustManager(String rootSha256) {
+		this.pin = rootSha256.toLowerCase(java.util.Locale.ROOT);
+	}
+
+	@Override
+	public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+		X509Certificate root = Arrays.stream(chain)
+			.filter((certificate) -> this.pin.equals(sha256(certificate)))
+			.findFirst()
+			.orElseThrow(() -> new CertificateException(
+					"The server's chain does not contain the root CA pinned by the join token (SHA-256 " + this.pin
+							+ "): wrong server, or a token from another CA"));
+		try {
+			root.verify(root.getPublicKey());
+			X509Certificate[] path = Arrays.stream(chain)
+				.filter((certificate) -> certificate != root)
+				.toArray(X509Certificate[]::new);
+			PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+			parameters.setRevocationEnabled(false);
+			CertPathValidator.getInstance("PKIX")
+				.validate(CertificateFactory.getInstance("X.509").generateCertPath(Arrays.asList(path)), parameters);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new CertificateException(
+					"The server's chain does not validate to the pinned root: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+			throws CertificateException {
+		checkServerTrusted(chain, authType);
+	}
+
+	@Override
+	public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+			throws CertificateException {
+		checkServerTrusted(chain, authType);
+	}
+
+	@Override
+	public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+		throw new CertificateException("Not a server");
+	}
+
+	@Override
+	public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+			throws CertificateException {
+		throw new CertificateException("Not a server");
+	}
+
+	@Override
+	public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+			throws CertificateException {
+		throw new CertificateException("Not a server");
+	}
+
+	@Override
+	public X509Certificate[] getAcceptedIssuers() {
+		return new X509Certificate[0];
+	}
+
+	private static String sha256(X509Certificate certificate) {
+		try {
+			return Thumbprints.sha256Hex(certificate.getEncoded());
+		}
+		catch (java.security.cert.CertificateEncodingException ex) {
+			return "";
+		}
+	}
+
+}

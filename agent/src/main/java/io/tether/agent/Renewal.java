@@ -1,0 +1,51 @@
+package io.tether.agent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
+
+/**
+ * When to renew, and how long to wait after a failure: the two timing decisions of the
+ * agent, kept in one place.
+ */
+final class Renewal {
+
+	static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
+
+	static final Duration BACKOFF_CAP = Duration.ofMinutes(5);
+
+	private Renewal() {
+	}
+
+	/**
+	 * How long to wait before renewing a certificate. The renewal point is
+	 * {@code receivedAt + (notAfter - receivedAt) * (fraction + jitter * u)}, {@code u}
+	 * uniform in [0,1): the lifetime is measured from when this agent received the
+	 * certificate, not from {@code notBefore}, which the CA backdates for clock skew
+	 * (from {@code notBefore}, a 30 s certificate backdated 30 s would be past its
+	 * half-life on arrival and renew in a loop). Jitter spreads the agents of a fleet
+	 * that were issued together. The wait is measured from now, so an agent restarted
+	 * past the renewal point renews at once instead of waiting out a stale timer.
+	 */
+	static Duration untilRenewal(Instant receivedAt, Instant notAfter, Instant now, double fraction, double jitter,
+			RandomGenerator random) {
+		long lifetimeMillis = Math.max(0, Duration.between(receivedAt, notAfter).toMillis());
+		double share = fraction + jitter * random.nextDouble();
+		Instant renewAt = receivedAt.plusMillis((long) (lifetimeMillis * share));
+		Duration wait = Duration.between(now, renewAt);
+		return wait.isNegative() ? Duration.ZERO : wait;
+	}
+
+	/**
+	 * How long to wait after the given number of consecutive failures: exponential from 1
+	 * s, capped at 5 min, with "equal jitter" (half fixed, half random) so that a fleet
+	 * that lost its server does not come back in lockstep, and never a tight loop.
+	 */
+	static Duration backoff(int failures, RandomGenerator random) {
+		long cap = BACKOFF_CAP.toMillis();
+		long exponential = (failures >= 30) ? cap : Math.min(cap, BACKOFF_BASE.toMillis() << Math.max(0, failures - 1));
+		long half = exponential / 2;
+		return Duration.ofMillis(half + (long) (random.nextDouble() * half));
+	}
+
+}

@@ -1,0 +1,136 @@
+package io.tether.agent;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code tether-agent [run] --config agent.yaml} runs the daemon;
+ * {@code tether-agent status --config agent.yaml} prints what it holds.
+ */
+public final class TetherAgent {
+
+	private TetherAgent() {
+	}
+
+	public static void main(String[] args) {
+		String command = "run";
+		Path config = null;
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "run", "status" -> command = args[i];
+				case "--config", "-c" -> {
+					if (i + 1 >= args.length) {
+						usage("--config needs a file");
+					}
+					config = Path.of(args[++i]);
+				}
+				case "--help", "-h" -> {
+					usage(null);
+				}
+				default -> usage("unknown argument '" + args[i] + "'");
+			}
+		}
+		if (config == null) {
+			usage("--config FILE is required");
+		}
+		AgentConfig agentConfig;
+		try {
+			agentConfig = AgentConfig.load(config);
+		}
+		catch (AgentConfig.ConfigException ex) {
+			System.err.println("tether-agent: " + ex.getMessage());
+			System.exit(2);
+			return;
+		}
+		System.exit(command.equals("status") ? status(agentConfig, System.out) : run(agentConfig));
+	}
+
+	private static int run(AgentConfig config) {
+		Clock clock = Clock.systemUTC();
+		AgentStatus status = new AgentStatus(config.dataDir(), clock);
+		Agent agent = new Agent(config, status, clock);
+		CountDownLatch stopped = new CountDownLatch(1);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			agent.close();
+			status.close();
+			stopped.countDown();
+		}, "tether-agent-shutdown"));
+		try {
+			if (config.statusPort() > 0) {
+				status.serve(config.statusPort());
+			}
+		}
+		catch (IOException ex) {
+			System.err
+				.println("tether-agent: cannot listen on 127.0.0.1:" + config.statusPort() + ": " + ex.getMessage());
+			return 1;
+		}
+		Log.info("agent starting servers=" + config.servers() + " dataDir=" + config.dataDir() + " workloads="
+				+ config.workloads().size());
+		agent.start();
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return 0;
+	}
+
+	static int status(AgentConfig config, PrintStream out) {
+		AgentStatus.Snapshot snapshot;
+		try {
+			snapshot = AgentStatus.read(config.dataDir());
+		}
+		catch (NoSuchFileException ex) {
+			System.err.println("tether-agent: no status in " + config.dataDir() + ": the agent has not run yet");
+			return 3;
+		}
+		catch (IOException ex) {
+			System.err.println("tether-agent: cannot read status: " + ex.getMessage());
+			return 1;
+		}
+		Instant now = Instant.now();
+		out.printf("%-8s %-48s %-12s %-22s %-10s %s%n", "NAME", "SPIFFE ID", "EXPIRES IN", "NEXT ATTEMPT", "FAILURES",
+				"LAST ERROR");
+		for (AgentStatus.Item item : snapshot.certificates()) {
+			String left = (item.notAfter() != null) ? human(Duration.between(now, item.notAfter())) : "-";
+			out.printf("%-8s %-48s %-12s %-22s %-10d %s%n", item.name().equals("agent") ? "agent" : "workload",
+					(item.spiffeId() != null) ? item.spiffeId() : item.name(), left,
+					(item.nextAttempt() != null) ? item.nextAttempt().toString() : "-", item.consecutiveFailures(),
+					(item.lastError() != null) ? item.lastError() : "");
+		}
+		return 0;
+	}
+
+	private static String human(Duration duration) {
+		if (duration.isNegative()) {
+			return "EXPIRED";
+		}
+		long seconds = duration.toSeconds();
+		if (seconds < 120) {
+			return seconds + "s";
+		}
+		if (seconds < 7200) {
+			return (seconds / 60) + "m";
+		}
+		return (seconds / 3600) + "h" + ((seconds % 3600) / 60) + "m";
+	}
+
+	private static void usage(String error) {
+		PrintStream out = (error != null) ? System.err : System.out;
+		if (error != null) {
+			out.println("tether-agent: " + error);
+		}
+		out.println("usage: tether-agent [run] --config agent.yaml    run the agent");
+		out.println("       tether-agent status --config agent.yaml   show the certificates it keeps");
+		System.exit((error != null) ? 2 : 0);
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.tether.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import io.tether.pki.AtomicFiles;
+import io.tether.pki.Pem;
+import io.tether.pki.Pkcs12;
+
+/**
+ * Delivers a workload's credentials to the paths its configuration names, each file
+ * atomically and with the configured mode and owner. Order matters to a reader that
+ * reloads on change: the bundle first (a new CA is trusted before anything signed by it
+ * appears), then the key, then the chain, then the PKCS#12 stores (each of which holds a
+ * matching key and chain in one file). The key is kept across renewals, so a reader that
+ * picks up the new chain with the old key file still holds a matching pair.
+ */
+final class WorkloadWriter {
+
+	private WorkloadWriter() {
+	}
+
+	static void write(AgentConfig.Workload workload, PrivateKey key, List<X509Certificate> chain,
+			List<X509Certificate> bundle) throws IOException {
+		if (workload.bundle() != null) {
+			put(workload, workload.bundle(), ascii(Pem.write(bundle)));
+		}
+		if (workload.key() != null) {
+			put(workload, workload.key(), ascii(Pem.write(key)));
+		}
+		if (workload.certificate() != null) {
+			put(workload, workload.certificate(), ascii(Pem.write(chain)));
+		}
+		if (workload.keyStore() != null || workload.trustStore() != null) {
+			char[] password = Files.readString(workload.passwordFile()).strip().toCharArray();
+			if (workload.trustStore() != null) {
+				put(workload, workload.trustStore(), Pkcs12.writeTrustStore(bundle, password));
+			}
+			if (workload.keyStore() != null) {
+				put(workload, workload.keyStore(), Pkcs12.writeKeyStore(key, chain, password));
+			}
+		}
+	}
+
+	private static void put(AgentConfig.Workload workload, Path path, byte[] content) throws IOException {
+		AtomicFiles.write(path, content, workload.mode());
+		if (workload.owner() != null) {
+			chown(path, workload.owner());
+		}
+	}
+
+	private static void chown(Path path, String owner) throws IOException {
+		UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+		String[] parts = owner.split(":", 2);
+		PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+		if (!parts[0].isEmpty()) {
+			view.setOwner(lookup.lookupPrincipalByName(parts[0]));
+		}
+		if (parts.length == 2 && !parts[1].isEmpty()) {
+			GroupPrincipal group = lookup.lookupPrincipalByGroupName(parts[1]);
+			view.setGroup(group);
+		}
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+}

@@ -1,0 +1,139 @@
+package io.tether.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+import io.tether.pki.KeyType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class AgentConfigTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void loadReadsEveryFieldWithDefaults() throws IOException {
+		AgentConfig config = load("""
+				servers: [https://ca-1.internal:8443, https://ca-2.internal:8443]
+				name: host-1
+				trustDomain: prod.example
+				joinTokenFile: /etc/tether/token
+				dataDir: /var/lib/tether-agent
+				workloads:
+				  - spiffeId: spiffe://prod.example/ns/web
+				    keyType: ec-p384
+				    mode: "0640"
+				    outputs:
+				      certificate: /etc/web/cert.pem
+				      key: /etc/web/key.pem
+				      bundle: /etc/web/bundle.pem
+				    hook:
+				      signal: SIGHUP
+				      pidFile: /run/nginx.pid
+				""");
+		assertThat(config.servers()).hasSize(2);
+		assertThat(config.renewalFraction()).isEqualTo(0.5);
+		assertThat(config.renewalJitter()).isEqualTo(0.1);
+		assertThat(config.statusPort()).isZero();
+		AgentConfig.Workload web = config.workloads().get(0);
+		assertThat(web.keyType()).isEqualTo(KeyType.EC_P384);
+		assertThat(web.mode()).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+		assertThat(web.hook().signal()).isEqualTo("HUP");
+		assertThat(web.hook().timeout()).isEqualTo(Duration.ofSeconds(30));
+	}
+
+	@Test
+	void keyModeDefaultsToOwnerOnly() throws IOException {
+		AgentConfig config = load(minimal("    outputs: {certificate: /c.pem, key: /k.pem}\n"));
+		assertThat(config.workloads().get(0).mode()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+		assertThat(config.workloads().get(0).keyType()).isEqualTo(KeyType.EC_P256);
+	}
+
+	@Test
+	void worldReadableModeIsRefused() {
+		assertRefused(minimal("    mode: \"0644\"\n    outputs: {certificate: /c.pem, key: /k.pem}\n"),
+				"workloads[0].mode: keys are never world-readable");
+	}
+
+	@Test
+	void plainHttpServerIsRefused() {
+		assertRefused("servers: [http://ca.internal:8443]\ndataDir: /tmp/x\n",
+				"servers: 'http://ca.internal:8443' is not an https:// URL");
+	}
+
+	@Test
+	void missingDataDirIsRefused() {
+		assertRefused("servers: [https://ca.internal:8443]\n", "dataDir: is required");
+	}
+
+	@Test
+	void nameWithoutTrustDomainIsRefused() {
+		assertRefused("servers: [https://ca.internal:8443]\ndataDir: /x\nname: host-1\n",
+				"trustDomain: is required when 'name' is set");
+	}
+
+	@Test
+	void malformedSpiffeIdIsRefusedWithItsKey() {
+		assertRefused("""
+				servers: [https://ca.internal:8443]
+				dataDir: /x
+				workloads:
+				  - spiffeId: spiffe://Bad.Example/web
+				    outputs: {certificate: /c.pem, key: /k.pem}
+				""", "workloads[0].spiffeId: SPIFFE ID trust domain");
+	}
+
+	@Test
+	void pkcs12WithoutPasswordFileIsRefused() {
+		assertRefused(minimal("    outputs: {keystore: /k.p12}\n"), "workloads[0].outputs.passwordFile: is required");
+	}
+
+	@Test
+	void certificateWithoutKeyIsRefused() {
+		assertRefused(minimal("    outputs: {certificate: /c.pem}\n"), "'certificate' and 'key' go together");
+	}
+
+	@Test
+	void hookWithBothCommandAndSignalIsRefused() {
+		assertRefused(minimal("""
+				    outputs: {certificate: /c.pem, key: /k.pem}
+				    hook: {command: [nginx, -s, reload], signal: HUP, pidFile: /run/x.pid}
+				"""), "needs exactly one of 'command' or 'signal'");
+	}
+
+	@Test
+	void renewalFractionOutOfRangeIsRefused() {
+		assertRefused("servers: [https://ca.internal:8443]\ndataDir: /x\nrenewal: {fraction: 0.95, jitter: 0.1}\n",
+				"renewal: fraction must be in (0,1)");
+	}
+
+	@Test
+	void invalidYamlIsRefusedWithTheFileName() {
+		assertRefused("servers: [https://ca.internal:8443\n", "is not valid YAML");
+	}
+
+	private static String minimal(String workloadBody) {
+		return "servers: [https://ca.internal:8443]\ndataDir: /x\nworkloads:\n  - spiffeId: spiffe://td.example/web\n"
+				+ workloadBody;
+	}
+
+	private void assertRefused(String yaml, String message) {
+		assertThatExceptionOfType(AgentConfig.ConfigException.class).isThrownBy(() -> load(yaml))
+			.withMessageContaining("agent.yaml")
+			.withMessageContaining(message);
+	}
+
+	private AgentConfig load(String yaml) throws IOException {
+		Path file = this.dir.resolve("agent.yaml");
+		Files.writeString(file, yaml);
+		return AgentConfig.load(file);
+	}
+
+}
