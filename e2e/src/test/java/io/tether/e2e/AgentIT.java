@@ -1,0 +1,290 @@
+package io.tether.e2e;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.tether.pki.Pem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real server and real agents, with 30 s workload certificates, judged by openssl and
+ * nginx.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentIT {
+
+	private Path work;
+
+	private TetherServer server;
+
+	private final List<RunningProcess> processes = new ArrayList<>();
+
+	@BeforeAll
+	void startServer() throws IOException {
+		this.work = Files.createTempDirectory("tether-e2e");
+		this.server = new TetherServer(this.work.resolve("server"), RunningProcess.freePort()).start();
+	}
+
+	@AfterAll
+	void stopEverything() {
+		this.processes.forEach(RunningProcess::close);
+		if (this.server != null) {
+			this.server.close();
+		}
+		deleteRecursively(this.work);
+	}
+
+	@Test
+	void workloadCertificateRotatesTwiceAndEachOneVerifiesWithOpenssl() throws IOException {
+		Path out = this.work.resolve("rotate");
+		this.server.createEntry(id("ns/rotate"), "host-rotate", List.of("localhost"), "PT30S");
+		startAgent("host-rotate", this.server, workload(id("ns/rotate"), out, null));
+		Set<BigInteger> serials = new LinkedHashSet<>();
+		RunningProcess.await("three certificates in a row", Duration.ofSeconds(90), () -> {
+			X509Certificate leaf = leafIfPresent(out);
+			if (leaf != null && serials.add(leaf.getSerialNumber())) {
+				Tools.Result verify = Tools.run(out, "openssl", "verify", "-x509_strict", "-purpose", "sslserver",
+						"-CAfile", "bundle.pem", "-untrusted", "cert.pem", "cert.pem");
+				assertThat(verify.exitCode()).as(verify.output()).isZero();
+			}
+			return serials.size() >= 3;
+		});
+		assertThat(Files.getPosixFilePermissions(out.resolve("key.pem")))
+			.isEqualTo(PosixFilePermissions.fromString("rw-------"));
+	}
+
+	@Test
+	void twoAgentFedWorkloadsCompleteAnMtlsHandshakeBeforeAndAfterRotation() throws IOException {
+		Path serverOut = this.work.resolve("mtls-server");
+		Path clientOut = this.work.resolve("mtls-client");
+		this.server.createEntry(id("ns/api"), "host-mtls", List.of("localhost"), "PT30S");
+		this.server.createEntry(id("ns/caller"), "host-mtls", List.of(), "PT30S");
+		startAgent("host-mtls", this.server,
+				workload(id("ns/api"), serverOut, null) + workload(id("ns/caller"), clientOut, null));
+		RunningProcess.await("both certificates", Duration.ofSeconds(30),
+				() -> leafIfPresent(serverOut) != null && leafIfPresent(clientOut) != null);
+		BigInteger first = handshake(serverOut, clientOut);
+		RunningProcess.await("a rotation of the server workload", Duration.ofSeconds(60),
+				() -> !first.equals(serialOf(serverOut)));
+		assertThat(handshake(serverOut, clientOut)).isNotEqualTo(first);
+	}
+
+	@Test
+	void nginxServesTheNewCertificateAfterItsReloadHook() throws IOException {
+		Path out = this.work.resolve("nginx");
+		Files.createDirectories(out);
+		int port = RunningProcess.freePort();
+		Path conf = out.resolve("nginx.conf");
+		Files.writeString(conf, """
+				daemon on;
+				master_process on;
+				worker_processes 1;
+				pid %1$s/nginx.pid;
+				error_log %1$s/error.log;
+				events { worker_connections 64; }
+				http {
+				  access_log off;
+				  client_body_temp_path %1$s/tmp;
+				  proxy_temp_path %1$s/tmp;
+				  fastcgi_temp_path %1$s/tmp;
+				  uwsgi_temp_path %1$s/tmp;
+				  scgi_temp_path %1$s/tmp;
+				  server {
+				    listen 127.0.0.1:%2$d ssl;
+				    ssl_certificate %1$s/cert.pem;
+				    ssl_certificate_key %1$s/key.pem;
+				    location / { return 200 "ok\\n"; }
+				  }
+				}
+				""".formatted(out, port));
+		this.server.createEntry(id("ns/nginx"), "host-nginx", List.of("localhost"), "PT30S");
+		String hook = "    hook:\n      command: [nginx, -p, %s, -c, %s, -s, reload]\n      timeout: 10s\n"
+			.formatted(out, conf);
+		startAgent("host-nginx", this.server, workload(id("ns/nginx"), out, hook));
+		RunningProcess.await("the first certificate", Duration.ofSeconds(30), () -> leafIfPresent(out) != null);
+		Tools.Result started = Tools.run(out, "nginx", "-p", out.toString(), "-c", conf.toString());
+		assertThat(started.exitCode()).as(started.output()).isZero();
+		try {
+			assertThat(servedSerial(out, port)).isEqualTo(serialOf(out));
+			BigInteger first = serialOf(out);
+			RunningProcess.await("nginx serving a rotated certificate", Duration.ofSeconds(60), () -> {
+				BigInteger onDisk = serialOf(out);
+				return !onDisk.equals(first) && onDisk.equals(servedSerial(out, port));
+			});
+		}
+		finally {
+			Tools.run(out, "nginx", "-p", out.toString(), "-c", conf.toString(), "-s", "stop");
+		}
+	}
+
+	@Test
+	void agentBacksOffWhileTheServerIsDownKeepsItsFilesAndRecovers() throws IOException {
+		try (TetherServer own = new TetherServer(this.work.resolve("server-outage"), RunningProcess.freePort())) {
+			own.start();
+			Path out = this.work.resolve("outage");
+			own.createEntry(id("ns/outage"), "host-outage", List.of(), "PT30S");
+			RunningProcess agent = startAgent("host-outage", own, workload(id("ns/outage"), out, null));
+			RunningProcess.await("the first certificate", Duration.ofSeconds(30), () -> leafIfPresent(out) != null);
+			BigInteger kept = serialOf(out);
+			own.stop();
+			Instant outage = Instant.now();
+			// longer than a renewal interval (15 s for a 30 s certificate)
+			RunningProcess.await("40 s of outage with failed renewals", Duration.ofSeconds(60),
+					() -> Duration.between(outage, Instant.now()).toSeconds() >= 40
+							&& agent.count("renewal failed") >= 3);
+			long attempts = agent.count("renewal failed");
+			assertThat(attempts).as("exponential backoff, not a tight loop:\n" + agent.log()).isBetween(3L, 10L);
+			assertThat(serialOf(out)).as("the current files stay in place").isEqualTo(kept);
+			assertThat(Files.exists(out.resolve("key.pem"))).isTrue();
+			own.start();
+			RunningProcess.await("a renewal once the server is back", Duration.ofSeconds(90),
+					() -> !kept.equals(serialOf(out)));
+		}
+	}
+
+	@Test
+	void restartedAgentKeepsItsIdentityWithoutReenrolling() throws IOException {
+		Path out = this.work.resolve("restart");
+		this.server.createEntry(id("ns/restart"), "host-restart", List.of(), "PT1H");
+		RunningProcess first = startAgent("host-restart", this.server, workload(id("ns/restart"), out, null));
+		RunningProcess.await("the certificate", Duration.ofSeconds(30), () -> leafIfPresent(out) != null);
+		JsonNode enrolled = this.server.get("/v1/agents/host-restart");
+		Path identity = this.work.resolve("agent-host-restart/identity/agent-cert.pem");
+		String agentCertificate = Files.readString(identity);
+		first.close();
+
+		RunningProcess second = startAgent("host-restart", this.server, workload(id("ns/restart"), out, null),
+				"not-a-valid-token");
+		second.awaitLog("no re-enrollment", Duration.ofSeconds(30));
+		// both runs log to one file: one enrollment in all
+		assertThat(second.count("enrolled agent=")).isEqualTo(1);
+		assertThat(Files.readString(identity)).isEqualTo(agentCertificate);
+		JsonNode after = this.server.get("/v1/agents/host-restart");
+		assertThat(after.get("enrolledAt").asString()).isEqualTo(enrolled.get("enrolledAt").asString());
+		assertThat(after.get("certificateSerial").asString()).isEqualTo(enrolled.get("certificateSerial").asString());
+	}
+
+	private BigInteger handshake(Path serverOut, Path clientOut) throws IOException {
+		split(serverOut);
+		split(clientOut);
+		int port = RunningProcess.freePort();
+		RunningProcess sServer = RunningProcess.start(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port,
+				"-cert", serverOut.resolve("leaf.pem").toString(), "-cert_chain",
+				serverOut.resolve("chain-rest.pem").toString(), "-key", serverOut.resolve("key.pem").toString(),
+				"-CAfile", serverOut.resolve("bundle.pem").toString(), "-Verify", "2", "-verify_return_error",
+				"-naccept", "1", "-www"), serverOut.resolve("s_server-" + port + ".log"));
+		try {
+			sServer.awaitLog("ACCEPT", Duration.ofSeconds(10));
+			// -www: s_server answers one HTTP request once the client certificate
+			// verified
+			Tools.Result client = Tools.run(clientOut, "sh", "-c",
+					"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | " + "openssl s_client -connect 127.0.0.1:" + port
+							+ " -servername localhost -verify_hostname localhost"
+							+ " -cert leaf.pem -cert_chain chain-rest.pem -key key.pem -CAfile bundle.pem"
+							+ " -verify_return_error -brief -ign_eof");
+			assertThat(client.exitCode()).as(client.output()).isZero();
+			assertThat(client.output()).contains("Verification: OK").contains("HTTP/1.0 200 ok");
+			assertThat(sServer.log()).as("s_server verified the client chain")
+				.contains("verify return:1")
+				.doesNotContain("verify error");
+			return serialOf(serverOut);
+		}
+		finally {
+			sServer.close();
+		}
+	}
+
+	private static void split(Path out) throws IOException {
+		List<X509Certificate> chain = Pem.readCertificates(Files.readString(out.resolve("cert.pem")));
+		Files.writeString(out.resolve("leaf.pem"), Pem.write(chain.get(0)));
+		Files.writeString(out.resolve("chain-rest.pem"), Pem.write(chain.subList(1, chain.size())));
+	}
+
+	private static BigInteger servedSerial(Path dir, int port) {
+		Tools.Result result = Tools.run(dir, "sh", "-c", "openssl s_client -connect 127.0.0.1:" + port
+				+ " -servername localhost </dev/null 2>/dev/null | openssl x509 -noout -serial");
+		if (result.exitCode() != 0 || !result.output().startsWith("serial=")) {
+			return BigInteger.ZERO;
+		}
+		return new BigInteger(result.output().strip().substring("serial=".length()), 16);
+	}
+
+	private static BigInteger serialOf(Path out) {
+		X509Certificate leaf = leafIfPresent(out);
+		return (leaf != null) ? leaf.getSerialNumber() : BigInteger.ZERO;
+	}
+
+	private static X509Certificate leafIfPresent(Path out) {
+		try {
+			Path file = out.resolve("cert.pem");
+			return Files.exists(file) ? Pem.readCertificate(Files.readString(file)) : null;
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new AssertionError("cert.pem unreadable: a reader saw a half-written file", ex);
+		}
+	}
+
+	private RunningProcess startAgent(String name, TetherServer target, String workloads) throws IOException {
+		return startAgent(name, target, workloads, target.createToken(name));
+	}
+
+	private RunningProcess startAgent(String name, TetherServer target, String workloads, String token)
+			throws IOException {
+		Path dataDir = this.work.resolve("agent-" + name);
+		Path config = this.work.resolve("agent-" + name + ".yaml");
+		Files.writeString(config, """
+				servers: [%s]
+				name: %s
+				trustDomain: %s
+				joinToken: %s
+				dataDir: %s
+				workloads:
+				%s""".formatted(target.url(), name, TetherServer.TRUST_DOMAIN, token, dataDir, workloads));
+		RunningProcess agent = RunningProcess.start(
+				List.of(System.getProperty("tether.java"), "-Xmx32m", "-XX:+UseSerialGC", "-jar",
+						System.getProperty("tether.agent.jar"), "--config", config.toString()),
+				this.work.resolve("agent-" + name + ".log"));
+		this.processes.add(agent);
+		return agent;
+	}
+
+	private static String workload(String spiffeId, Path out, String hook) {
+		return """
+				  - spiffeId: %s
+				    outputs:
+				      certificate: %s/cert.pem
+				      key: %s/key.pem
+				      bundle: %s/bundle.pem
+				%s""".formatted(spiffeId, out, out, out, (hook != null) ? hook : "");
+	}
+
+	private static void deleteRecursively(Path root) {
+		try (var paths = Files.walk(root)) {
+			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// a leftover temporary directory is not a test failure
+		}
+	}
+
+	private static String id(String path) {
+		return "spiffe://" + TetherServer.TRUST_DOMAIN + "/" + path;
+	}
+
+}
