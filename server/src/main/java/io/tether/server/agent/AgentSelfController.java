@@ -7,6 +7,7 @@ import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
+import io.tether.server.admin.ClientCertificates;
 import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.issuance.IssuanceRequest;
@@ -78,14 +79,10 @@ class AgentSelfController {
 			// an entry of another agent is reported like a missing one: no probing
 			.orElseThrow(() -> new ApiException(ProblemType.ENTRY_NOT_ASSIGNED,
 					"Entry " + body.entryId() + " is not assigned to agent '" + agent + "'"));
-		SignedCertificate signed = this.issuance.issue(new IssuanceRequest(csr, SpiffeId.parse(entry.getSpiffeId()),
-				entry.getDnsNames(), entry.getTtl(), AgentNames.spiffeId(spiffeTrustDomain(entry), agent).toString(),
-				IssuanceRequest.Purpose.AGENT_WORKLOAD));
+		SignedCertificate signed = this.issuance
+			.issue(new IssuanceRequest(csr, SpiffeId.parse(entry.getSpiffeId()), entry.getDnsNames(), entry.getTtl(),
+					ClientCertificates.caller(http), IssuanceRequest.Purpose.AGENT_WORKLOAD));
 		return issued(signed, entry.getId());
-	}
-
-	private static String spiffeTrustDomain(EntryEntity entry) {
-		return SpiffeId.parse(entry.getSpiffeId()).trustDomain();
 	}
 
 	private Issued issued(SignedCertificate signed, String entryId) {
