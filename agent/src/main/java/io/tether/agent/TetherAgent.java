@@ -2,7 +2,7 @@ package io.tether.agent;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +48,7 @@ public final class TetherAgent {
 			System.exit(2);
 			return;
 		}
-		System.exit(command.equals("status") ? status(agentConfig, System.out) : run(agentConfig));
+		System.exit(command.equals("status") ? status(agentConfig, System.out, System.err) : run(agentConfig));
 	}
 
 	private static int run(AgentConfig config) {
@@ -83,17 +83,17 @@ public final class TetherAgent {
 		return 0;
 	}
 
-	static int status(AgentConfig config, PrintStream out) {
+	static int status(AgentConfig config, PrintStream out, PrintStream err) {
+		if (!Files.exists(config.dataDir().resolve("status.json"))) {
+			err.println("tether-agent: no status in " + config.dataDir() + ": the agent has not run yet");
+			return 3;
+		}
 		AgentStatus.Snapshot snapshot;
 		try {
 			snapshot = AgentStatus.read(config.dataDir());
 		}
-		catch (NoSuchFileException ex) {
-			System.err.println("tether-agent: no status in " + config.dataDir() + ": the agent has not run yet");
-			return 3;
-		}
-		catch (IOException ex) {
-			System.err.println("tether-agent: cannot read status: " + ex.getMessage());
+		catch (IOException | RuntimeException ex) {
+			err.println("tether-agent: cannot read status from " + config.dataDir() + ": " + ex.getMessage());
 			return 1;
 		}
 		Instant now = Instant.now();

@@ -47,7 +47,7 @@ public final class Csr {
 
 	/**
 	 * Builds and signs a CSR asking for a SPIFFE ID and DNS names as subject alternative
-	 * names, with an empty subject.
+	 * names, with an empty subject. Signing uses the JVM's default providers.
 	 * @param keys the key pair; the private key signs the request and is not kept
 	 * @param spiffeId the SPIFFE ID to request, or {@code null} for none
 	 * @param dnsNames DNS names to request, possibly empty
@@ -72,9 +72,12 @@ public final class Csr {
 						new GeneralNames(names.toArray(GeneralName[]::new)));
 				builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
 			}
-			ContentSigner signer = new JcaContentSignerBuilder(type.signatureAlgorithm())
-				.setProvider(CryptoProviders.bouncyCastle())
-				.build(keys.getPrivate());
+			// signed with the JVM's own providers: a CSR is made once per renewal by an
+			// agent
+			// or a workload, where loading the BouncyCastle provider would cost start-up
+			// time
+			// and memory for nothing; the CA's hot path (verification, signing) uses it
+			ContentSigner signer = new JcaContentSignerBuilder(type.signatureAlgorithm()).build(keys.getPrivate());
 			return new Csr(builder.build(signer));
 		}
 		catch (IOException | OperatorCreationException ex) {

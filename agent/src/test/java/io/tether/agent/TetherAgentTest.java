@@ -1,0 +1,63 @@
+package io.tether.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import io.tether.pki.SpiffeId;
+import io.tether.pki.testing.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TetherAgentTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void statusBeforeTheAgentEverRanSaysSoAndExitsWithNotFound() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int exit = TetherAgent.status(config(), print(out), print(err));
+		assertThat(exit).isEqualTo(3);
+		assertThat(err.toString(StandardCharsets.UTF_8)).contains("the agent has not run yet");
+		assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+	}
+
+	@Test
+	void statusListsEachCertificateWithItsTimeLeft() {
+		TestPki.Issued leaf = TestPki.root().intermediate().leaf("spiffe://td.example/ns/web");
+		Clock clock = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+		AgentStatus status = new AgentStatus(this.dir, clock);
+		status.issued("spiffe://td.example/ns/web", SpiffeId.parse("spiffe://td.example/ns/web"), leaf.certificate());
+		status.scheduled("spiffe://td.example/ns/web", clock.instant().plus(Duration.ofMinutes(20)));
+		status.failed("spiffe://td.example/ns/web", "server unreachable");
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		int exit = TetherAgent.status(config(), print(out), print(new ByteArrayOutputStream()));
+		assertThat(exit).isZero();
+		assertThat(out.toString(StandardCharsets.UTF_8)).contains("spiffe://td.example/ns/web")
+			.contains("server unreachable")
+			.containsPattern("(59m|1h0m|60m)");
+		assertThat(status.metrics())
+			.contains("tether_agent_certificate_not_after_seconds{name=\"spiffe://td.example/ns/web\"")
+			.contains("tether_agent_renewal_consecutive_failures{name=\"spiffe://td.example/ns/web\"} 1");
+	}
+
+	private AgentConfig config() {
+		return new AgentConfig(List.of(java.net.URI.create("https://ca.example:8443")), null, null, null, null,
+				this.dir, 0.5, 0.1, 0, List.of());
+	}
+
+	private static PrintStream print(ByteArrayOutputStream out) {
+		return new PrintStream(out, true, StandardCharsets.UTF_8);
+	}
+
+}
