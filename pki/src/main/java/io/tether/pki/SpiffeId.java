@@ -2,6 +2,11 @@ package io.tether.pki;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A SPIFFE ID, {@code spiffe://<trust-domain><path>}, validated as the SPIFFE ID
@@ -30,6 +35,8 @@ public record SpiffeId(String trustDomain, String path) {
 	public static final int MAX_TRUST_DOMAIN_LENGTH = 255;
 
 	private static final String PREFIX = "spiffe://";
+
+	private static final int URI_SAN = 6;
 
 	/**
 	 * Creates a SPIFFE ID from its parts, validating both.
@@ -77,6 +84,30 @@ public record SpiffeId(String trustDomain, String path) {
 		String trustDomain = (slash < 0) ? rest : rest.substring(0, slash);
 		String path = (slash < 0) ? "" : rest.substring(slash);
 		return new SpiffeId(trustDomain, path);
+	}
+
+	/**
+	 * The SPIFFE ID a certificate carries: its URI SAN, if it has exactly one and that is
+	 * a valid SPIFFE ID (an X509-SVID has exactly one).
+	 * @param certificate the certificate
+	 * @return the SPIFFE ID, or empty if the certificate has none, several URI SANs, or
+	 * an invalid one
+	 */
+	public static Optional<SpiffeId> of(X509Certificate certificate) {
+		try {
+			Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+			if (names == null) {
+				return Optional.empty();
+			}
+			List<String> uris = names.stream()
+				.filter((name) -> ((Integer) name.get(0)) == URI_SAN)
+				.map((name) -> (String) name.get(1))
+				.toList();
+			return (uris.size() == 1) ? Optional.of(parse(uris.get(0))) : Optional.empty();
+		}
+		catch (CertificateParsingException | InvalidSpiffeIdException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/**

@@ -1,6 +1,12 @@
 package io.tether.pki;
 
 import java.net.URI;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -267,6 +273,18 @@ class SpiffeIdTest {
 		assertThatExceptionOfType(InvalidSpiffeIdException.class).isThrownBy(() -> SpiffeId.parse(value))
 			.withMessageContaining("...")
 			.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(300));
+	}
+
+	@Test
+	void ofCertificateReturnsItsSingleUriSan() {
+		KeyPair keys = KeyType.EC_P256.generate();
+		CaCredential ca = new CaCredential(new CertificateSigner(Clock.systemUTC(), new SecureRandom())
+			.selfSign(new CertificateProfile.Root("CA", "Test", Duration.ofDays(1)), keys), keys.getPrivate());
+		X509Certificate leaf = new CertificateSigner(Clock.systemUTC(), new SecureRandom())
+			.sign(new CertificateProfile.Leaf(SpiffeId.parse("spiffe://example.org/web"), List.of("web.example"),
+					Duration.ofHours(1)), KeyType.EC_P256.generate().getPublic(), ca);
+		assertThat(SpiffeId.of(leaf)).contains(SpiffeId.parse("spiffe://example.org/web"));
+		assertThat(SpiffeId.of(ca.certificate())).isEmpty();
 	}
 
 }

@@ -1,12 +1,8 @@
 package io.tether.server.admin;
 
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 
-import io.tether.pki.InvalidSpiffeIdException;
 import io.tether.pki.SpiffeId;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -17,8 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 public final class ClientCertificates {
 
 	private static final String ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
-
-	private static final int URI_SAN = 6;
 
 	private ClientCertificates() {
 	}
@@ -44,20 +38,7 @@ public final class ClientCertificates {
 	 * The SPIFFE ID of a certificate: its single URI SAN, if that is a valid SPIFFE ID.
 	 */
 	public static Optional<SpiffeId> spiffeId(X509Certificate certificate) {
-		try {
-			Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-			if (names == null) {
-				return Optional.empty();
-			}
-			List<String> uris = names.stream()
-				.filter((name) -> ((Integer) name.get(0)) == URI_SAN)
-				.map((name) -> (String) name.get(1))
-				.toList();
-			return (uris.size() == 1) ? Optional.of(SpiffeId.parse(uris.get(0))) : Optional.empty();
-		}
-		catch (CertificateParsingException | InvalidSpiffeIdException ex) {
-			return Optional.empty();
-		}
+		return SpiffeId.of(certificate);
 	}
 
 }
