@@ -58,7 +58,15 @@ final class Agent implements AutoCloseable {
 
 	private int identityFailures;
 
-	Agent(AgentConfig config, AgentStatus status, Clock clock) {
+	private final Runnable onFatal;
+
+	/**
+	 * Creates the agent.
+	 * @param onFatal called when the agent cannot go on by itself (its join token was
+	 * refused): retrying would not help, an operator must act
+	 */
+	Agent(AgentConfig config, AgentStatus status, Clock clock, Runnable onFatal) {
+		this.onFatal = onFatal;
 		this.config = config;
 		this.identities = new IdentityStore(config.dataDir());
 		this.status = status;
@@ -87,8 +95,9 @@ final class Agent implements AutoCloseable {
 		}
 		catch (ServerClient.ServerException ex) {
 			if (ex.isRefused()) {
-				Log.error("enrollment refused: " + ex.getMessage() + "; fix the join token and restart the agent");
+				Log.error("enrollment refused: " + ex.getMessage() + "; create a new join token and restart the agent");
 				this.status.failed("agent", ex.getMessage());
+				this.onFatal.run();
 				return;
 			}
 			retryLater(this::bootstrap, ++this.identityFailures, "enrollment", ex.getMessage(), null);
@@ -267,17 +276,8 @@ final class Agent implements AutoCloseable {
 	}
 
 	static SpiffeId spiffeId(X509Certificate certificate) {
-		try {
-			for (List<?> name : certificate.getSubjectAlternativeNames()) {
-				if (((Integer) name.get(0)) == 6) {
-					return SpiffeId.parse((String) name.get(1));
-				}
-			}
-		}
-		catch (java.security.cert.CertificateParsingException ex) {
-			throw new IllegalStateException(ex);
-		}
-		throw new IllegalStateException("certificate without a SPIFFE ID");
+		return SpiffeId.of(certificate)
+			.orElseThrow(() -> new IllegalStateException("The certificate carries no SPIFFE ID"));
 	}
 
 	@Override

@@ -157,9 +157,10 @@ final class AgentStatus implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
 		if (this.server != null) {
 			this.server.stop(0);
+			this.server = null;
 		}
 	}
 

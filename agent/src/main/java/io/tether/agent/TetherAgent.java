@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code tether-agent [run] --config agent.yaml} runs the daemon;
@@ -54,8 +55,12 @@ public final class TetherAgent {
 	private static int run(AgentConfig config) {
 		Clock clock = Clock.systemUTC();
 		AgentStatus status = new AgentStatus(config.dataDir(), clock);
-		Agent agent = new Agent(config, status, clock);
 		CountDownLatch stopped = new CountDownLatch(1);
+		AtomicBoolean fatal = new AtomicBoolean();
+		Agent agent = new Agent(config, status, clock, () -> {
+			fatal.set(true);
+			stopped.countDown();
+		});
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			agent.close();
 			status.close();
@@ -79,6 +84,11 @@ public final class TetherAgent {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		if (fatal.get()) {
+			agent.close();
+			status.close();
+			return 1;
 		}
 		return 0;
 	}

@@ -180,6 +180,44 @@ class AgentIT {
 		assertThat(after.get("certificateSerial").asString()).isEqualTo(enrolled.get("certificateSerial").asString());
 	}
 
+	@Test
+	void replayedJoinTokenStopsTheSecondAgentWithAClearErrorAndIssuesNothing() throws IOException {
+		String token = this.server.createToken("host-replay");
+		RunningProcess first = startAgent("host-replay", this.server, "", token);
+		first.awaitLog("enrolled agent=host-replay", Duration.ofSeconds(30));
+		long issued = issuedFor("spiffe://" + TetherServer.TRUST_DOMAIN + "/agent/host-replay");
+
+		RunningProcess replay = startAgent("host-replay-copy", "host-replay", this.server, "", token);
+		assertThat(replay.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+		assertThat(replay.log()).contains("enrollment refused").contains("already used");
+		assertThat(issuedFor("spiffe://" + TetherServer.TRUST_DOMAIN + "/agent/host-replay")).isEqualTo(issued);
+	}
+
+	@Test
+	void tokenMadeForAnotherAgentNameStopsTheAgent() throws IOException {
+		String token = this.server.createToken("host-p");
+		RunningProcess agent = startAgent("host-q", this.server, "", token);
+		assertThat(agent.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+		assertThat(agent.log()).contains("enrollment refused").contains("san-not-allowed");
+		assertThat(issuedFor("spiffe://" + TetherServer.TRUST_DOMAIN + "/agent/host-q")).isZero();
+	}
+
+	@Test
+	void agentAskingForAnotherAgentsEntryGetsNothingAndBacksOff() throws IOException {
+		Path out = this.work.resolve("foreign-entry");
+		this.server.createEntry(id("ns/owned-by-f"), "host-f", List.of(), "PT1H");
+		RunningProcess agent = startAgent("host-e", this.server, workload(id("ns/owned-by-f"), out, null));
+		RunningProcess.await("three refused attempts", Duration.ofSeconds(30),
+				() -> agent.count("renewal failed") >= 3);
+		assertThat(agent.log()).contains("no registration entry for " + id("ns/owned-by-f"));
+		assertThat(Files.exists(out.resolve("cert.pem"))).isFalse();
+		assertThat(issuedFor(id("ns/owned-by-f"))).isZero();
+	}
+
+	private long issuedFor(String spiffeId) {
+		return this.server.get("/v1/certificates?spiffeId=" + spiffeId).get("certificates").size();
+	}
+
 	private BigInteger handshake(Path serverOut, Path clientOut) throws IOException {
 		split(serverOut);
 		split(clientOut);
@@ -246,20 +284,30 @@ class AgentIT {
 
 	private RunningProcess startAgent(String name, TetherServer target, String workloads, String token)
 			throws IOException {
-		Path dataDir = this.work.resolve("agent-" + name);
-		Path config = this.work.resolve("agent-" + name + ".yaml");
+		return startAgent(name, name, target, workloads, token);
+	}
+
+	/**
+	 * @param instance names the agent's data directory, config and log
+	 * @param name the agent name it asks for
+	 */
+	private RunningProcess startAgent(String instance, String name, TetherServer target, String workloads, String token)
+			throws IOException {
+		Path dataDir = this.work.resolve("agent-" + instance);
+		Path config = this.work.resolve("agent-" + instance + ".yaml");
 		Files.writeString(config, """
 				servers: [%s]
 				name: %s
 				trustDomain: %s
 				joinToken: %s
 				dataDir: %s
-				workloads:
-				%s""".formatted(target.url(), name, TetherServer.TRUST_DOMAIN, token, dataDir, workloads));
+				workloads:%s
+				%s""".formatted(target.url(), name, TetherServer.TRUST_DOMAIN, token, dataDir,
+				workloads.isEmpty() ? " []" : "", workloads));
 		RunningProcess agent = RunningProcess.start(
 				List.of(System.getProperty("tether.java"), "-Xmx32m", "-XX:+UseSerialGC", "-jar",
 						System.getProperty("tether.agent.jar"), "--config", config.toString()),
-				this.work.resolve("agent-" + name + ".log"));
+				this.work.resolve("agent-" + instance + ".log"));
 		this.processes.add(agent);
 		return agent;
 	}

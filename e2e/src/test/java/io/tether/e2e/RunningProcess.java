@@ -79,6 +79,19 @@ final class RunningProcess implements AutoCloseable {
 		}
 	}
 
+	int awaitExit(Duration timeout) {
+		try {
+			if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new AssertionError("process still running after " + timeout + ":\n" + log());
+			}
+			return this.process.exitValue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("interrupted");
+		}
+	}
+
 	boolean isAlive() {
 		return this.process.isAlive();
 	}
