@@ -3,7 +3,15 @@
 # (or $TETHER_JVM_DIR). Fails with a message that says what to install.
 
 tether_java_feature() {
-	# prints the feature release (17, 21, 25...) of the java binary given, or nothing
+	# prints the feature release (17, 21, 25...) of the java binary given, or nothing;
+	# reads the JDK's release file when there is one (starting a JVM per candidate is slow)
+	local home release
+	home=$(dirname "$(dirname "$1")")
+	release="$home/release"
+	if [ -f "$release" ]; then
+		sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9][0-9]*\).*/\2/p' "$release" | head -n 1
+		return
+	fi
 	"$1" -XshowSettings:properties -version 2>&1 |
 		sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
 }
