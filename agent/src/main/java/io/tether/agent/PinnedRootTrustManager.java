@@ -33,7 +33,7 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
 	@Override
 	public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
 		X509Certificate root = Arrays.stream(chain)
-			.filter((certificate) -> this.pin.equals(sha256(certificate)))
+			.filter((certificate) -> this.pin.equals(Thumbprints.sha256Hex(certificate)))
 			.findFirst()
 			.orElseThrow(() -> new CertificateException(
 					"The server's chain does not contain the root CA pinned by the join token (SHA-256 " + this.pin
@@ -86,15 +86,6 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
 	@Override
 	public X509Certificate[] getAcceptedIssuers() {
 		return new X509Certificate[0];
-	}
-
-	private static String sha256(X509Certificate certificate) {
-		try {
-			return Thumbprints.sha256Hex(certificate.getEncoded());
-		}
-		catch (java.security.cert.CertificateEncodingException ex) {
-			return "";
-		}
 	}
 
 }

@@ -51,6 +51,22 @@ public final class Thumbprints {
 		return java.util.HexFormat.of().formatHex(sha256(der));
 	}
 
+	/**
+	 * The SHA-256 fingerprint of a certificate as lower-case hex: what a join token pins
+	 * and what {@code openssl x509 -fingerprint -sha256} prints, without colons.
+	 * @param certificate the certificate
+	 * @return 64 hex characters
+	 * @throws PkiException if the certificate cannot be encoded
+	 */
+	public static String sha256Hex(X509Certificate certificate) {
+		try {
+			return sha256Hex(certificate.getEncoded());
+		}
+		catch (CertificateEncodingException ex) {
+			throw new PkiException("Certificate cannot be encoded: " + ex.getMessage(), ex);
+		}
+	}
+
 	static byte[] sha256(byte[] data) {
 		try {
 			return MessageDigest.getInstance("SHA-256").digest(data);

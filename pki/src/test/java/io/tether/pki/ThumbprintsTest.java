@@ -43,6 +43,8 @@ class ThumbprintsTest {
 		// openssl x509 -noout -fingerprint -sha256, lower case without colons
 		assertThat(Thumbprints.sha256Hex(rfc9440Certificate().getEncoded()))
 			.isEqualTo("bfaf1f7e070f9fa8dd62905f158da73f84a1136624fbafcc9393c8f7287a69eb");
+		assertThat(Thumbprints.sha256Hex(rfc9440Certificate()))
+			.isEqualTo("bfaf1f7e070f9fa8dd62905f158da73f84a1136624fbafcc9393c8f7287a69eb");
 	}
 
 	private static X509Certificate rfc9440Certificate() throws Exception {

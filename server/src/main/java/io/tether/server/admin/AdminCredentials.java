@@ -136,20 +136,11 @@ class AdminCredentials implements ApplicationRunner {
 				  admin credentials %s: %s
 				    %s  %s  %s
 				  try: curl --cacert %s/%s --cert %s/%s --key %s/%s %s/v1/certificates
-				""".formatted(url, this.properties.trustDomain(), Thumbprints.sha256Hex(encoded(root)),
+				""".formatted(url, this.properties.trustDomain(), Thumbprints.sha256Hex(root),
 				issued ? "written to" : "in", directory, CERTIFICATE, KEY, BUNDLE, directory, BUNDLE, directory,
 				CERTIFICATE, directory, KEY, url);
 		System.out.println(message);
 		System.out.flush();
-	}
-
-	private static byte[] encoded(X509Certificate certificate) {
-		try {
-			return certificate.getEncoded();
-		}
-		catch (java.security.cert.CertificateEncodingException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

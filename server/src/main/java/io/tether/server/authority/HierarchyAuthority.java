@@ -84,8 +84,7 @@ class HierarchyAuthority implements CertificateAuthority {
 		}
 		X509Certificate root = this.hierarchy.roots().get(0);
 		logger.info("CA hierarchy ready: trust domain {}, root {} (SHA-256 {}), intermediate {}",
-				this.properties.trustDomain(), root.getSubjectX500Principal().getName(),
-				Thumbprints.sha256Hex(encoded(root)),
+				this.properties.trustDomain(), root.getSubjectX500Principal().getName(), Thumbprints.sha256Hex(root),
 				this.hierarchy.intermediate().certificate().getSubjectX500Principal().getName());
 	}
 
@@ -166,15 +165,6 @@ class HierarchyAuthority implements CertificateAuthority {
 
 	private static byte[] associatedData(String authorityId) {
 		return ("tether-authority:" + authorityId).getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static byte[] encoded(X509Certificate certificate) {
-		try {
-			return certificate.getEncoded();
-		}
-		catch (java.security.cert.CertificateEncodingException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	@Override

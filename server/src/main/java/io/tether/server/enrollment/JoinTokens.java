@@ -3,7 +3,6 @@ package io.tether.server.enrollment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,12 +111,7 @@ public class JoinTokens {
 	}
 
 	private String rootFingerprint() {
-		try {
-			return Thumbprints.sha256Hex(this.authority.trustAnchors().get(0).getEncoded());
-		}
-		catch (CertificateEncodingException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return Thumbprints.sha256Hex(this.authority.trustAnchors().get(0));
 	}
 
 	private static String hash(String secret) {
