@@ -1,5 +1,6 @@
 package io.tether.server.issuance;
 
+import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(30)
-class TrustDomainRule implements IssuanceRule {
+public class TrustDomainRule implements IssuanceRule {
 
 	static final String RESERVED_PREFIX = "/tether/";
 
@@ -29,25 +30,39 @@ class TrustDomainRule implements IssuanceRule {
 
 	@Override
 	public void check(IssuanceRequest request) {
-		if (!request.spiffeId().isMemberOf(this.trustDomain)) {
-			throw new ApiException(ProblemType.TRUST_DOMAIN_MISMATCH, "'" + request.spiffeId()
-					+ "' is not in trust domain '" + this.trustDomain + "', the only one this CA issues for");
-		}
-		if (request.spiffeId().isTrustDomainId()) {
-			throw new ApiException(ProblemType.INVALID_SPIFFE_ID,
-					"'" + request.spiffeId() + "' names the trust domain, not a workload; add a path");
-		}
-		String path = request.spiffeId().path();
-		if (request.purpose() == IssuanceRequest.Purpose.AGENT_IDENTITY) {
-			if (!path.startsWith(AGENT_PREFIX)) {
-				throw new IllegalStateException("An agent identity must be under " + AGENT_PREFIX + ": " + path);
-			}
+		if (request.purpose() != IssuanceRequest.Purpose.AGENT_IDENTITY) {
+			checkWorkloadId(request.spiffeId(), this.trustDomain);
 			return;
 		}
+		requireMember(request.spiffeId(), this.trustDomain);
+		if (!request.spiffeId().path().startsWith(AGENT_PREFIX)) {
+			throw new IllegalStateException(
+					"An agent identity must be under " + AGENT_PREFIX + ": " + request.spiffeId());
+		}
+	}
+
+	/**
+	 * The rule for any workload ID, also applied when a registration entry is created so
+	 * that an entry that could never be issued is refused up front.
+	 */
+	public static void checkWorkloadId(SpiffeId spiffeId, String trustDomain) {
+		requireMember(spiffeId, trustDomain);
+		String path = spiffeId.path();
 		if (path.startsWith(RESERVED_PREFIX) || path.equals("/tether") || path.startsWith(AGENT_PREFIX)
 				|| path.equals("/agent")) {
 			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "SPIFFE IDs under '" + RESERVED_PREFIX + "' and '"
 					+ AGENT_PREFIX + "' are reserved for Tether's own identities and enrolled agents");
+		}
+	}
+
+	private static void requireMember(SpiffeId spiffeId, String trustDomain) {
+		if (!spiffeId.isMemberOf(trustDomain)) {
+			throw new ApiException(ProblemType.TRUST_DOMAIN_MISMATCH,
+					"'" + spiffeId + "' is not in trust domain '" + trustDomain + "', the only one this CA issues for");
+		}
+		if (spiffeId.isTrustDomainId()) {
+			throw new ApiException(ProblemType.INVALID_SPIFFE_ID,
+					"'" + spiffeId + "' names the trust domain, not a workload; add a path");
 		}
 	}
 

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(40)
-class TtlRule implements IssuanceRule {
+public class TtlRule implements IssuanceRule {
 
 	private final Duration min;
 
@@ -32,10 +32,16 @@ class TtlRule implements IssuanceRule {
 			// set by tether.agent.ttl, not asked for
 			return;
 		}
-		Duration ttl = request.ttl();
-		if (ttl.compareTo(this.min) < 0 || ttl.compareTo(this.max) > 0) {
+		checkRange(request.ttl(), this.min, this.max);
+	}
+
+	/**
+	 * The rule itself, also applied when a registration entry is created.
+	 */
+	public static void checkRange(Duration ttl, Duration min, Duration max) {
+		if (ttl.compareTo(min) < 0 || ttl.compareTo(max) > 0) {
 			throw new ApiException(ProblemType.TTL_OUT_OF_RANGE,
-					"TTL " + ttl + " is outside the allowed range " + this.min + " to " + this.max);
+					"TTL " + ttl + " is outside the allowed range " + min + " to " + max);
 		}
 	}
 

@@ -12,6 +12,8 @@ import io.tether.server.admin.ClientCertificates;
 import io.tether.server.agent.AgentNames;
 import io.tether.server.audit.AuditLog;
 import io.tether.server.issuance.RequestFields;
+import io.tether.server.issuance.TrustDomainRule;
+import io.tether.server.issuance.TtlRule;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -76,26 +78,12 @@ class EntryController {
 	}
 
 	/**
-	 * Refuses at registration what issuance would refuse later, so a bad entry is an
-	 * error now and not a renewal loop on a host.
+	 * Refuses at registration what issuance would refuse later (the same rules), so a bad
+	 * entry is an error now and not a renewal loop on a host.
 	 */
 	private void checkPolicy(SpiffeId spiffeId, Duration ttl) {
-		String trustDomain = this.properties.trustDomain();
-		if (!spiffeId.isMemberOf(trustDomain)) {
-			throw new ApiException(ProblemType.TRUST_DOMAIN_MISMATCH,
-					"'" + spiffeId + "' is not in trust domain '" + trustDomain + "'");
-		}
-		String path = spiffeId.path();
-		if (path.isEmpty() || path.equals("/tether") || path.startsWith("/tether/") || path.equals("/agent")
-				|| path.startsWith("/agent/")) {
-			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "'" + spiffeId
-					+ "' is the trust domain itself or reserved (/tether/..., /agent/...); name a workload");
-		}
-		TetherProperties.Issuance issuance = this.properties.issuance();
-		if (ttl.compareTo(issuance.minTtl()) < 0 || ttl.compareTo(issuance.maxTtl()) > 0) {
-			throw new ApiException(ProblemType.TTL_OUT_OF_RANGE,
-					"TTL " + ttl + " is outside the allowed range " + issuance.minTtl() + " to " + issuance.maxTtl());
-		}
+		TrustDomainRule.checkWorkloadId(spiffeId, this.properties.trustDomain());
+		TtlRule.checkRange(ttl, this.properties.issuance().minTtl(), this.properties.issuance().maxTtl());
 	}
 
 	@GetMapping
