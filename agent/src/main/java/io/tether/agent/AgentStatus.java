@@ -106,10 +106,6 @@ final class AgentStatus implements AutoCloseable {
 		Log.info("status listening address=127.0.0.1:" + this.server.getAddress().getPort());
 	}
 
-	int port() {
-		return this.server.getAddress().getPort();
-	}
-
 	private boolean healthy() {
 		Instant now = this.clock.instant();
 		return this.items.values().stream().allMatch((item) -> item.notAfter() == null || item.notAfter().isAfter(now));

@@ -95,28 +95,12 @@ class AuthorityEntity {
 		return this.id;
 	}
 
-	Kind getKind() {
-		return this.kind;
-	}
-
-	int getGeneration() {
-		return this.generation;
-	}
-
-	String getParentId() {
-		return this.parentId;
-	}
-
 	String getCertificatePem() {
 		return this.certificatePem;
 	}
 
 	String getSealedKey() {
 		return this.sealedKey;
-	}
-
-	Status getStatus() {
-		return this.status;
 	}
 
 }
