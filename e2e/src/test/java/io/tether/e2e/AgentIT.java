@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.tether.pki.Pem;
+import io.tether.pki.testing.Commands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class AgentIT {
 		RunningProcess.await("three certificates in a row", Duration.ofSeconds(90), () -> {
 			X509Certificate leaf = leafIfPresent(out);
 			if (leaf != null && serials.add(leaf.getSerialNumber())) {
-				Tools.Result verify = Tools.run(out, "openssl", "verify", "-x509_strict", "-purpose", "sslserver",
+				Commands.Result verify = Commands.run(out, "openssl", "verify", "-x509_strict", "-purpose", "sslserver",
 						"-CAfile", "bundle.pem", "-untrusted", "cert.pem", "cert.pem");
 				assertThat(verify.exitCode()).as(verify.output()).isZero();
 			}
@@ -118,7 +119,7 @@ class AgentIT {
 			.formatted(out, conf);
 		startAgent("host-nginx", this.server, workload(id("ns/nginx"), out, hook));
 		RunningProcess.await("the first certificate", Duration.ofSeconds(30), () -> leafIfPresent(out) != null);
-		Tools.Result started = Tools.run(out, "nginx", "-p", out.toString(), "-c", conf.toString());
+		Commands.Result started = Commands.run(out, "nginx", "-p", out.toString(), "-c", conf.toString());
 		assertThat(started.exitCode()).as(started.output()).isZero();
 		try {
 			assertThat(servedSerial(out, port)).isEqualTo(serialOf(out));
@@ -129,7 +130,7 @@ class AgentIT {
 			});
 		}
 		finally {
-			Tools.run(out, "nginx", "-p", out.toString(), "-c", conf.toString(), "-s", "stop");
+			Commands.run(out, "nginx", "-p", out.toString(), "-c", conf.toString(), "-s", "stop");
 		}
 	}
 
@@ -231,7 +232,7 @@ class AgentIT {
 			sServer.awaitLog("ACCEPT", Duration.ofSeconds(10));
 			// -www: s_server answers one HTTP request once the client certificate
 			// verified
-			Tools.Result client = Tools.run(clientOut, "sh", "-c",
+			Commands.Result client = Commands.run(clientOut, "sh", "-c",
 					"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | " + "openssl s_client -connect 127.0.0.1:" + port
 							+ " -servername localhost -verify_hostname localhost"
 							+ " -cert leaf.pem -cert_chain chain-rest.pem -key key.pem -CAfile bundle.pem"
@@ -255,7 +256,7 @@ class AgentIT {
 	}
 
 	private static BigInteger servedSerial(Path dir, int port) {
-		Tools.Result result = Tools.run(dir, "sh", "-c", "openssl s_client -connect 127.0.0.1:" + port
+		Commands.Result result = Commands.run(dir, "sh", "-c", "openssl s_client -connect 127.0.0.1:" + port
 				+ " -servername localhost </dev/null 2>/dev/null | openssl x509 -noout -serial");
 		if (result.exitCode() != 0 || !result.output().startsWith("serial=")) {
 			return BigInteger.ZERO;

@@ -96,10 +96,6 @@ final class RunningProcess implements AutoCloseable {
 		return this.process.isAlive();
 	}
 
-	long pid() {
-		return this.process.pid();
-	}
-
 	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

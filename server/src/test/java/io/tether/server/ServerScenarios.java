@@ -18,6 +18,7 @@ import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
+import io.tether.pki.testing.Commands;
 import io.tether.pki.testing.MalformedCsrs;
 import io.tether.pki.testing.TestPki;
 import io.tether.server.audit.AuditEventRepository;
@@ -128,16 +129,16 @@ abstract class ServerScenarios {
 				this.server.get(this.server.anonymousClient(), "/v1/bundle").body());
 		Files.writeString(dir.resolve("chain.pem"), body.get("certificateChain").asString());
 		Files.writeString(dir.resolve("leaf.pem"), Pem.write(leaf));
-		ExternalTools.Result verify = ExternalTools.openssl(dir, "verify", "-x509_strict", "-purpose", "sslclient",
+		Commands.Result verify = ExternalTools.openssl(dir, "verify", "-x509_strict", "-purpose", "sslclient",
 				"-CAfile", "bundle.pem", "-untrusted", "chain.pem", "leaf.pem");
 		assertThat(verify.exitCode()).as(verify.output()).isZero();
 		assertThat(verify.output()).contains("leaf.pem: OK");
-		ExternalTools.Result serverPurpose = ExternalTools.openssl(dir, "verify", "-x509_strict", "-purpose",
-				"sslserver", "-CAfile", "bundle.pem", "-untrusted", "chain.pem", "leaf.pem");
+		Commands.Result serverPurpose = ExternalTools.openssl(dir, "verify", "-x509_strict", "-purpose", "sslserver",
+				"-CAfile", "bundle.pem", "-untrusted", "chain.pem", "leaf.pem");
 		assertThat(serverPurpose.exitCode()).as("DNS names give serverAuth: " + serverPurpose.output()).isZero();
 
 		Files.writeString(dir.resolve("check_cert.py"), PYTHON_INSPECT);
-		ExternalTools.Result python = ExternalTools.python(dir, "check_cert.py", "leaf.pem");
+		Commands.Result python = ExternalTools.python(dir, "check_cert.py", "leaf.pem");
 		assertThat(python.exitCode()).as(python.output()).isZero();
 		assertThat(python.output()).contains("uris=" + spiffeId + "\n")
 			.contains("dns=web.internal\n")
