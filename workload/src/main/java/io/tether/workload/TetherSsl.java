@@ -30,9 +30,8 @@ public final class TetherSsl {
 			SSLContext context = SSLContext.getInstance("TLS");
 			context.init(new KeyManager[] { new ReloadingKeyManager(source) },
 					new TrustManager[] { new ReloadingTrustManager(source) }, null);
-			// resumed sessions would skip the new certificate; each handshake is a full
-			// one
-			context.getServerSessionContext().setSessionCacheSize(1);
+			// a resumed session skips the certificate exchange: sessions expire after a
+			// second, so a resumed connection cannot keep an old certificate for long
 			context.getServerSessionContext().setSessionTimeout(1);
 			return context;
 		}
