@@ -12,12 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
-import io.tether.pki.Pkcs12;
+import io.tether.pki.TlsContexts;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,8 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class ServerClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static final char[] STORE_PASSWORD = "agent".toCharArray();
 
 	private final List<URI> servers;
 
@@ -47,7 +43,14 @@ final class ServerClient {
 	 * its chain leads to the root pinned by the join token.
 	 */
 	static ServerClient pinned(List<URI> servers, String rootSha256) {
-		return new ServerClient(servers, build(null, new TrustManager[] { new PinnedRootTrustManager(rootSha256) }));
+		try {
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, new TrustManager[] { new PinnedRootTrustManager(rootSha256) }, null);
+			return new ServerClient(servers, build(context));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
@@ -55,31 +58,15 @@ final class ServerClient {
 	 */
 	static ServerClient mutual(List<URI> servers, PrivateKey key, List<X509Certificate> chain,
 			List<X509Certificate> bundle) {
-		try {
-			KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-			keys.init(Pkcs12.keyStore(key, chain, STORE_PASSWORD), STORE_PASSWORD);
-			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-			trust.init(Pkcs12.trustStore(bundle));
-			return new ServerClient(servers, build(keys.getKeyManagers(), trust.getTrustManagers()));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Cannot set up TLS with the agent identity: " + ex.getMessage(), ex);
-		}
+		return new ServerClient(servers, build(TlsContexts.mutual(key, chain, bundle)));
 	}
 
-	private static HttpClient build(javax.net.ssl.KeyManager[] keyManagers, TrustManager[] trustManagers) {
-		try {
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(keyManagers, trustManagers, null);
-			return HttpClient.newBuilder()
-				.sslContext(context)
-				.version(HttpClient.Version.HTTP_1_1)
-				.connectTimeout(Duration.ofSeconds(5))
-				.build();
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
-		}
+	private static HttpClient build(SSLContext context) {
+		return HttpClient.newBuilder()
+			.sslContext(context)
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
 	}
 
 	JsonNode post(String path, Map<String, ?> body) throws ServerException {
