@@ -183,6 +183,14 @@ public final class Csr {
 	}
 
 	/**
+	 * The subject the CSR states. Tether puts what it issues in the SANs and ignores it.
+	 * @return the distinguished name, empty when the CSR has none
+	 */
+	public String subject() {
+		return this.request.getSubject().toString();
+	}
+
+	/**
 	 * The URIs the CSR asks for in its subject alternative name extension request.
 	 * @return the URIs, possibly empty
 	 */

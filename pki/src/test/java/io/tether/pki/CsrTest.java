@@ -57,6 +57,7 @@ class CsrTest {
 		assertThat(csr.requestedUris()).isEmpty();
 		assertThat(csr.requestedDnsNames()).isEmpty();
 		assertThat(csr.requestsOtherNames()).isFalse();
+		assertThat(csr.subject()).isEmpty();
 	}
 
 	@Test
