@@ -53,6 +53,8 @@ class AdminCredentials implements ApplicationRunner {
 
 	static final String BUNDLE = "ca-bundle.pem";
 
+	static final String CLI_CONFIG = "config.yaml";
+
 	private final CertificateIssuer issuer;
 
 	private final CertificateAuthority authority;
@@ -89,7 +91,9 @@ class AdminCredentials implements ApplicationRunner {
 				issue(directory);
 				issued = true;
 			}
-			announce(directory, anchors.get(0), issued);
+			String url = "https://localhost:" + this.environment.getProperty("local.server.port", "8443");
+			writeCliConfig(directory, url);
+			announce(directory, url, anchors.get(0), issued);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the admin credentials to " + directory, ex);
@@ -126,19 +130,36 @@ class AdminCredentials implements ApplicationRunner {
 				AtomicFiles.PUBLIC_READ);
 	}
 
-	private void announce(Path directory, X509Certificate root, boolean issued) {
-		String port = this.environment.getProperty("local.server.port", "8443");
-		String url = "https://localhost:" + port;
+	/**
+	 * A ready configuration for the {@code tether} CLI, rewritten at each start so that
+	 * it names the port the server listens on now. Paths are relative to the file.
+	 */
+	private static void writeCliConfig(Path directory, String url) throws IOException {
+		String config = """
+				# tether CLI configuration, rewritten by tether-server at each start.
+				#   TETHER_CONFIG=%s bin/tether status
+				# Copy it (with the three files it names) to ~/.config/tether/ to drop TETHER_CONFIG.
+				server: %s
+				bundle: %s            # the only certificates the CLI trusts the server with
+				certificate: %s
+				key: %s
+				""".formatted(directory.resolve(CLI_CONFIG), url, BUNDLE, CERTIFICATE, KEY);
+		AtomicFiles.write(directory.resolve(CLI_CONFIG), config.getBytes(StandardCharsets.UTF_8),
+				AtomicFiles.OWNER_ONLY);
+	}
+
+	private void announce(Path directory, String url, X509Certificate root, boolean issued) {
 		String message = """
 
 				Tether CA is running at %s (trust domain %s)
 				  root CA SHA-256 fingerprint: %s
 				  admin credentials %s: %s
 				    %s  %s  %s
-				  try: curl --cacert %s/%s --cert %s/%s --key %s/%s %s/v1/certificates
+				  CLI configuration: %s
+				  try: TETHER_CONFIG=%s bin/tether status
 				""".formatted(url, this.properties.trustDomain(), Thumbprints.sha256Hex(root),
-				issued ? "written to" : "in", directory, CERTIFICATE, KEY, BUNDLE, directory, BUNDLE, directory,
-				CERTIFICATE, directory, KEY, url);
+				issued ? "written to" : "in", directory, CERTIFICATE, KEY, BUNDLE, directory.resolve(CLI_CONFIG),
+				directory.resolve(CLI_CONFIG));
 		System.out.println(message);
 		System.out.flush();
 	}

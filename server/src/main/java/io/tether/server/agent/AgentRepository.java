@@ -8,4 +8,6 @@ public interface AgentRepository extends JpaRepository<AgentEntity, String> {
 
 	List<AgentEntity> findAllByOrderByNameAsc();
 
+	long countByStatus(AgentEntity.Status status);
+
 }

@@ -1,7 +1,9 @@
 package io.tether.server.audit;
 
+import java.time.Instant;
 import java.util.List;
 
+import org.springframework.data.domain.Limit;
 import org.springframework.data.repository.Repository;
 
 /**
@@ -12,6 +14,10 @@ public interface AuditEventRepository extends Repository<AuditEvent, Long> {
 	AuditEvent save(AuditEvent event);
 
 	List<AuditEvent> findByActionOrderByIdAsc(String action);
+
+	List<AuditEvent> findByOccurredAtGreaterThanEqualOrderByIdDesc(Instant since, Limit limit);
+
+	List<AuditEvent> findByOccurredAtGreaterThanEqualAndActionOrderByIdDesc(Instant since, String action, Limit limit);
 
 	long count();
 

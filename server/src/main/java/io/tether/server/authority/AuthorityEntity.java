@@ -95,6 +95,22 @@ class AuthorityEntity {
 		return this.id;
 	}
 
+	Kind getKind() {
+		return this.kind;
+	}
+
+	int getGeneration() {
+		return this.generation;
+	}
+
+	String getKeyType() {
+		return this.keyType;
+	}
+
+	Status getStatus() {
+		return this.status;
+	}
+
 	String getCertificatePem() {
 		return this.certificatePem;
 	}

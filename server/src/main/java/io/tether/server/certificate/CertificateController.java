@@ -2,12 +2,16 @@ package io.tether.server.certificate;
 
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
 import io.tether.pki.SerialNumbers;
+import io.tether.server.TetherProperties;
 import io.tether.server.admin.AdminOnly;
+import io.tether.server.agent.AgentNames;
+import io.tether.server.issuance.RequestFields;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 
@@ -33,16 +37,20 @@ class CertificateController {
 
 	private final CertificateRepository certificates;
 
+	private final TetherProperties properties;
+
 	private final Clock clock;
 
-	CertificateController(CertificateRepository certificates, Clock clock) {
+	CertificateController(CertificateRepository certificates, TetherProperties properties, Clock clock) {
 		this.certificates = certificates;
+		this.properties = properties;
 		this.clock = clock;
 	}
 
 	@GetMapping
 	@Transactional(readOnly = true)
-	CertificateList list(@RequestParam(required = false) String spiffeId, @RequestParam(required = false) String status,
+	CertificateList list(@RequestParam(required = false) String spiffeId, @RequestParam(required = false) String agent,
+			@RequestParam(required = false) String status, @RequestParam(required = false) String expiringWithin,
 			@RequestParam(defaultValue = "100") int limit) {
 		if (limit < 1 || limit > MAX_LIMIT) {
 			throw new ApiException(ProblemType.BAD_REQUEST, "'limit' must be between 1 and " + MAX_LIMIT);
@@ -51,6 +59,17 @@ class CertificateController {
 		Specification<CertificateRecord> filter = Specification.unrestricted();
 		if (spiffeId != null) {
 			filter = filter.and(CertificateRepository.hasSpiffeId(spiffeId));
+		}
+		if (agent != null) {
+			String requester = AgentNames.spiffeId(this.properties.trustDomain(), AgentNames.validate(agent))
+				.toString();
+			filter = filter.and(CertificateRepository.requestedBy(requester));
+		}
+		if (expiringWithin != null) {
+			Duration window = RequestFields.duration("expiringWithin", expiringWithin);
+			filter = filter.and(CertificateRepository.hasStatus(CertificateRecord.Status.ISSUED))
+				.and(CertificateRepository.expiresAfter(now))
+				.and(CertificateRepository.expiredAt(now.plus(window)));
 		}
 		if (status != null) {
 			filter = filter.and(switch (status.toLowerCase(Locale.ROOT)) {

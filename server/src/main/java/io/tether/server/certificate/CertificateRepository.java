@@ -16,6 +16,10 @@ public interface CertificateRepository
 		return (root, query, builder) -> builder.equal(root.get("spiffeId"), spiffeId);
 	}
 
+	static Specification<CertificateRecord> requestedBy(String requester) {
+		return (root, query, builder) -> builder.equal(root.get("requestedBy"), requester);
+	}
+
 	static Specification<CertificateRecord> hasStatus(CertificateRecord.Status status) {
 		return (root, query, builder) -> builder.equal(root.get("status"), status);
 	}

@@ -78,4 +78,17 @@ public final class RequestFields {
 		}
 	}
 
+	/**
+	 * A positive duration in a query parameter, such as {@code 10m} or {@code PT10M}.
+	 */
+	public static Duration duration(String field, String value) {
+		try {
+			return Ttls.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiException(ProblemType.BAD_REQUEST,
+					"'" + field + "' must be a positive duration such as 10m, 1h or PT10M, not '" + value + "'");
+		}
+	}
+
 }

@@ -1,0 +1,81 @@
+package io.tether.server.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import io.tether.server.admin.AdminOnly;
+import io.tether.server.issuance.RequestFields;
+import io.tether.server.web.ApiException;
+import io.tether.server.web.ProblemType;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /v1/audit} (admin): the audit log since a point in time, oldest first. When
+ * more events match than {@code limit}, the most recent ones are returned.
+ */
+@RestController
+@AdminOnly
+class AuditController {
+
+	private static final int MAX_LIMIT = 1000;
+
+	private final AuditEventRepository events;
+
+	private final Clock clock;
+
+	AuditController(AuditEventRepository events, Clock clock) {
+		this.events = events;
+		this.clock = clock;
+	}
+
+	/**
+	 * @param since an instant ({@code 2026-11-25T08:00:00Z}) or a duration back from now
+	 * ({@code 1h}, {@code PT1H})
+	 */
+	@GetMapping("/v1/audit")
+	@Transactional(readOnly = true)
+	AuditList list(@RequestParam(defaultValue = "24h") String since, @RequestParam(required = false) String action,
+			@RequestParam(defaultValue = "100") int limit) {
+		if (limit < 1 || limit > MAX_LIMIT) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'limit' must be between 1 and " + MAX_LIMIT);
+		}
+		Instant from = since(since);
+		List<AuditEvent> newestFirst = (action != null)
+				? this.events.findByOccurredAtGreaterThanEqualAndActionOrderByIdDesc(from, action, Limit.of(limit))
+				: this.events.findByOccurredAtGreaterThanEqualOrderByIdDesc(from, Limit.of(limit));
+		return new AuditList(newestFirst.reversed().stream().map(AuditView::of).toList());
+	}
+
+	private Instant since(String since) {
+		if (!since.isEmpty() && Character.isDigit(since.charAt(0)) && since.contains("T")) {
+			try {
+				return Instant.parse(since);
+			}
+			catch (DateTimeParseException ex) {
+				throw new ApiException(ProblemType.BAD_REQUEST,
+						"'since' must be an instant such as 2026-11-25T08:00:00Z or a duration such as 1h");
+			}
+		}
+		return this.clock.instant().minus(RequestFields.duration("since", since));
+	}
+
+	record AuditList(List<AuditView> events) {
+	}
+
+	record AuditView(long id, Instant occurredAt, String actor, String action, String subject, String detail) {
+
+		static AuditView of(AuditEvent event) {
+			return new AuditView(event.getId(), event.getOccurredAt(), event.getActor(), event.getAction(),
+					event.getSubject(), event.getDetail());
+		}
+
+	}
+
+}
