@@ -1,0 +1,123 @@
+package io.tether.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "entry", mixinStandardHelpOptions = true,
+		description = "Registration entries: which SPIFFE IDs an agent may obtain.",
+		subcommands = { EntryCommand.Create.class, EntryCommand.List.class, EntryCommand.Delete.class }, footer = { "",
+				"Example:", "  tether entry create spiffe://tether.internal/ns/web --agent host-1 --dns web.internal" })
+class EntryCommand extends GroupCommand {
+
+	static void print(JsonNode entry, PrintWriter out) {
+		new Details().add("id", ApiCommand.text(entry, "id"))
+			.add("SPIFFE ID", ApiCommand.text(entry, "spiffeId"))
+			.add("agent", ApiCommand.text(entry, "agent"))
+			.add("DNS names", ApiCommand.joined(entry.path("dnsNames")))
+			.add("TTL", ApiCommand.text(entry, "ttl"))
+			.add("created", ApiCommand.text(entry, "createdAt") + " by " + ApiCommand.text(entry, "createdBy"))
+			.print(out);
+	}
+
+	@Command(name = "create", mixinStandardHelpOptions = true,
+			description = "Lets an agent obtain certificates for a SPIFFE ID. The issuance policy is checked now, "
+					+ "not at the first renewal.",
+			footer = { "", "Example:",
+					"  tether entry create spiffe://tether.internal/ns/web --agent host-1 --dns web.internal --ttl 1h" })
+	static class Create extends ApiCommand {
+
+		@Parameters(paramLabel = "SPIFFE_ID", description = "the workload's SPIFFE ID")
+		String spiffeId;
+
+		@Option(names = "--agent", required = true, paramLabel = "NAME", description = "the agent that may obtain it")
+		String agent;
+
+		@Option(names = "--dns", paramLabel = "NAME", description = "a DNS name for the certificate (repeatable)")
+		java.util.List<String> dnsNames = new ArrayList<>();
+
+		@Option(names = "--ttl", paramLabel = "DURATION",
+				description = "certificate lifetime, like 30m, 1h or PT1H (default: the server's)")
+		String ttl;
+
+		@Override
+		int run(ApiClient api) {
+			OutputFormat format = tableOrJson();
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("spiffeId", this.spiffeId);
+			body.put("agent", this.agent);
+			body.put("dnsNames", this.dnsNames);
+			if (this.ttl != null) {
+				body.put("ttl", this.ttl);
+			}
+			JsonNode entry = api.post("/v1/entries", body);
+			if (format == OutputFormat.JSON) {
+				printJson(entry);
+			}
+			else {
+				print(entry, out());
+			}
+			return ExitCode.OK;
+		}
+
+	}
+
+	@Command(name = "list", mixinStandardHelpOptions = true,
+			description = "Registration entries, of one agent or of all.",
+			footer = { "", "Example:", "  tether entry list --agent host-1" })
+	static class List extends ApiCommand {
+
+		@Option(names = "--agent", paramLabel = "NAME", description = "only this agent's entries")
+		String agent;
+
+		@Override
+		int run(ApiClient api) {
+			OutputFormat format = tableOrJson();
+			JsonNode entries = api.get("/v1/entries" + ApiClient.query("agent", this.agent));
+			if (format == OutputFormat.JSON) {
+				printJson(entries);
+				return ExitCode.OK;
+			}
+			Table table = new Table("ID", "SPIFFE ID", "AGENT", "DNS NAMES", "TTL");
+			for (JsonNode entry : entries.path("entries")) {
+				table.row(text(entry, "id"), text(entry, "spiffeId"), text(entry, "agent"),
+						joined(entry.path("dnsNames")), text(entry, "ttl"));
+			}
+			table.print(out());
+			return ExitCode.OK;
+		}
+
+	}
+
+	@Command(name = "delete", mixinStandardHelpOptions = true,
+			description = "Deletes an entry: its agent gets no new certificate for it; certificates already "
+					+ "issued stay valid until they expire.",
+			footer = { "", "Example:", "  tether entry delete 0b6f3c1e-8d2a-4f7e-9c61-2a5d8e4b7f10" })
+	static class Delete extends ApiCommand {
+
+		@Parameters(paramLabel = "ID", description = "the entry's id (tether entry list)")
+		String id;
+
+		@Override
+		int run(ApiClient api) {
+			OutputFormat format = tableOrJson();
+			api.delete("/v1/entries/" + ApiClient.segment(this.id));
+			if (format == OutputFormat.JSON) {
+				printJson(ApiClient.JSON.createObjectNode().put("deleted", this.id));
+			}
+			else {
+				out().println("deleted entry " + this.id);
+				out().flush();
+			}
+			return ExitCode.OK;
+		}
+
+	}
+
+}

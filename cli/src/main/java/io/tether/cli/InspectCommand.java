@@ -1,0 +1,258 @@
+package io.tether.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import io.tether.pki.Csr;
+import io.tether.pki.KeyType;
+import io.tether.pki.PkiException;
+import io.tether.pki.SerialNumbers;
+import io.tether.pki.Thumbprints;
+import io.tether.pki.UnsupportedKeyException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+		description = "What a certificate, chain or CSR says: subject, SANs, validity and time left, key, issuer, "
+				+ "x5t#S256. With --bundle, verifies the chain (exit 1 if it does not verify). PEM or DER. "
+				+ "No server needed.",
+		footer = { "", "Example:", "  tether inspect /etc/web/tls/cert.pem --bundle /etc/web/tls/bundle.pem",
+				"  tether inspect web.csr -o json" })
+class InspectCommand implements Callable<Integer> {
+
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(paramLabel = "FILE", description = "a certificate, a chain (leaf first) or a CSR; PEM or DER")
+	Path file;
+
+	@Option(names = "--bundle", paramLabel = "FILE", description = "trust anchors (PEM) to verify the chain against")
+	Path bundle;
+
+	@Option(names = { "-o", "--output" }, paramLabel = "FORMAT", description = "table (default) or json")
+	OutputFormat output = OutputFormat.TABLE;
+
+	@Override
+	public Integer call() {
+		if (this.output == OutputFormat.PEM) {
+			throw new CliException(ExitCode.USAGE, "'-o pem' is not available here; use table or json");
+		}
+		byte[] bytes = CertificateFiles.read(this.file);
+		ObjectNode report = ApiClient.JSON.createObjectNode();
+		report.put("file", this.file.toString());
+		String chainError = null;
+		if (CertificateFiles.isCsr(bytes) || (!CertificateFiles.isPem(bytes) && !looksLikeCertificate(bytes))) {
+			report.set("csr", csr(bytes));
+		}
+		else {
+			List<X509Certificate> certificates = CertificateFiles.certificates(this.file, bytes);
+			ArrayNode list = report.putArray("certificates");
+			certificates.forEach((certificate) -> list.add(certificate(certificate)));
+			if (this.bundle != null) {
+				chainError = verify(certificates);
+				ObjectNode chain = report.putObject("chain");
+				chain.put("bundle", this.bundle.toString());
+				chain.put("verified", chainError == null);
+				if (chainError != null) {
+					chain.put("error", chainError);
+				}
+			}
+		}
+		PrintWriter out = this.spec.commandLine().getOut();
+		if (this.output == OutputFormat.JSON) {
+			out.println(ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+		}
+		else {
+			print(report, out);
+		}
+		out.flush();
+		if (chainError != null) {
+			throw new CliException(ExitCode.FAILED,
+					this.file + " does not verify against " + this.bundle + ": " + chainError);
+		}
+		return ExitCode.OK;
+	}
+
+	private static boolean looksLikeCertificate(byte[] der) {
+		try {
+			CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
+			return true;
+		}
+		catch (GeneralSecurityException ex) {
+			return false;
+		}
+	}
+
+	private ObjectNode csr(byte[] bytes) {
+		Csr csr;
+		try {
+			csr = CertificateFiles.isPem(bytes)
+					? Csr.fromPem(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII)) : Csr.fromDer(bytes);
+		}
+		catch (PkiException ex) {
+			throw new CliException(ExitCode.FAILED,
+					this.file + " is neither a certificate nor a CSR (" + ex.getMessage() + ")");
+		}
+		ObjectNode node = ApiClient.JSON.createObjectNode();
+		node.put("subject", csr.subject().toString());
+		ArrayNode uris = node.putArray("uris");
+		csr.requestedUris().forEach(uris::add);
+		ArrayNode dns = node.putArray("dnsNames");
+		csr.requestedDnsNames().forEach(dns::add);
+		node.put("key", describe(csr.publicKey()));
+		try {
+			csr.verifyProofOfPossession();
+			node.put("signature", "valid");
+		}
+		catch (PkiException ex) {
+			node.put("signature", "INVALID: " + ex.getMessage());
+		}
+		return node;
+	}
+
+	private static ObjectNode certificate(X509Certificate certificate) {
+		ObjectNode node = ApiClient.JSON.createObjectNode();
+		Instant notAfter = certificate.getNotAfter().toInstant();
+		node.put("subject", certificate.getSubjectX500Principal().getName());
+		node.put("issuer", certificate.getIssuerX500Principal().getName());
+		node.put("serialNumber", SerialNumbers.toHex(certificate.getSerialNumber()));
+		ArrayNode uris = node.putArray("uris");
+		ArrayNode dns = node.putArray("dnsNames");
+		for (List<?> name : subjectAlternativeNames(certificate)) {
+			int type = (Integer) name.get(0);
+			if (type == 6) {
+				uris.add(name.get(1).toString());
+			}
+			else if (type == 2) {
+				dns.add(name.get(1).toString());
+			}
+		}
+		node.put("notBefore", certificate.getNotBefore().toInstant().toString());
+		node.put("notAfter", notAfter.toString());
+		node.put("secondsLeft", Math.max(0, notAfter.getEpochSecond() - Instant.now().getEpochSecond()));
+		node.put("key", describe(certificate.getPublicKey()));
+		node.put("ca", certificate.getBasicConstraints() >= 0);
+		node.put("x5tS256", Thumbprints.x5tS256(certificate));
+		node.put("sha256", Thumbprints.sha256Hex(certificate));
+		return node;
+	}
+
+	private static Collection<List<?>> subjectAlternativeNames(X509Certificate certificate) {
+		try {
+			Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+			return (names != null) ? names : List.of();
+		}
+		catch (CertificateParsingException ex) {
+			return List.of();
+		}
+	}
+
+	private static String describe(PublicKey key) {
+		try {
+			return KeyType.of(key).id();
+		}
+		catch (UnsupportedKeyException ex) {
+			String size = (key instanceof RSAKey rsa) ? "-" + rsa.getModulus().bitLength() : "";
+			return key.getAlgorithm().toLowerCase(java.util.Locale.ROOT) + size + " (not accepted by Tether)";
+		}
+	}
+
+	/**
+	 * PKIX validation of the file's chain against the bundle's anchors, now, without
+	 * revocation checks.
+	 * @return why it does not verify, or {@code null} when it does
+	 */
+	private String verify(List<X509Certificate> certificates) {
+		List<X509Certificate> anchors = CertificateFiles.certificates(this.bundle, CertificateFiles.read(this.bundle));
+		Set<TrustAnchor> trustAnchors = anchors.stream()
+			.map((anchor) -> new TrustAnchor(anchor, null))
+			.collect(Collectors.toSet());
+		List<X509Certificate> path = new ArrayList<>(certificates);
+		path.removeIf(anchors::contains);
+		if (path.isEmpty()) {
+			return null;
+		}
+		try {
+			PKIXParameters parameters = new PKIXParameters(trustAnchors);
+			parameters.setRevocationEnabled(false);
+			CertPathValidator.getInstance("PKIX")
+				.validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+			return null;
+		}
+		catch (CertPathValidatorException ex) {
+			String which = (ex.getIndex() >= 0) ? "certificate " + (ex.getIndex() + 1) + " " : "";
+			if (ex.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
+				return which + "has expired";
+			}
+			if (ex.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+				return which + "is not yet valid";
+			}
+			return ex.getMessage() + (which.isEmpty() ? "" : " (" + which.strip() + ")");
+		}
+		catch (GeneralSecurityException ex) {
+			return ex.getMessage();
+		}
+	}
+
+	private static void print(ObjectNode report, PrintWriter out) {
+		Instant now = Instant.now();
+		if (report.has("csr")) {
+			ObjectNode csr = (ObjectNode) report.get("csr");
+			out.println("CSR " + report.get("file").asString());
+			new Details().add("  subject", csr.get("subject").asString())
+				.add("  URIs", ApiCommand.joined(csr.get("uris")))
+				.add("  DNS names", ApiCommand.joined(csr.get("dnsNames")))
+				.add("  key", csr.get("key").asString())
+				.add("  signature", csr.get("signature").asString())
+				.print(out);
+			return;
+		}
+		int count = report.get("certificates").size();
+		int index = 0;
+		for (var certificate : report.get("certificates")) {
+			index++;
+			out.println("certificate " + index + " of " + count);
+			new Details().add("  subject", certificate.get("subject").asString())
+				.add("  issuer", certificate.get("issuer").asString())
+				.add("  serial", certificate.get("serialNumber").asString())
+				.add("  URIs", ApiCommand.joined(certificate.get("uris")))
+				.add("  DNS names", ApiCommand.joined(certificate.get("dnsNames")))
+				.add("  not before", certificate.get("notBefore").asString())
+				.add("  not after", ApiCommand.expiry(certificate, "notAfter", now))
+				.add("  key", certificate.get("key").asString())
+				.add("  CA", certificate.get("ca").asBoolean() ? "yes" : "no")
+				.add("  x5t#S256", certificate.get("x5tS256").asString())
+				.add("  SHA-256", certificate.get("sha256").asString())
+				.print(out);
+		}
+		if (report.has("chain")) {
+			var chain = report.get("chain");
+			out.println("chain " + (chain.get("verified").asBoolean() ? "verifies" : "DOES NOT VERIFY") + " against "
+					+ chain.get("bundle").asString()
+					+ (chain.has("error") ? ": " + chain.get("error").asString() : ""));
+		}
+	}
+
+}

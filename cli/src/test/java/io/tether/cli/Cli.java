@@ -1,0 +1,29 @@
+package io.tether.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+
+/**
+ * Runs {@code tether} in this JVM with a given environment, for unit tests.
+ */
+final class Cli {
+
+	private Cli() {
+	}
+
+	record Run(int exitCode, String out, String err) {
+	}
+
+	static Run run(Map<String, String> environment, String... args) {
+		StringWriter out = new StringWriter();
+		StringWriter err = new StringWriter();
+		int exitCode = TetherCli.execute(args, environment, new PrintWriter(out), new PrintWriter(err));
+		return new Run(exitCode, out.toString(), err.toString());
+	}
+
+	static Run run(String... args) {
+		return run(Map.of(), args);
+	}
+
+}

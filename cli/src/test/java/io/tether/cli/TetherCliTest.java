@@ -1,0 +1,106 @@
+package io.tether.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TetherCliTest {
+
+	@Test
+	void everyCommandHasHelpWithAnExample() {
+		List<CommandLine> commands = new ArrayList<>();
+		collect(TetherCli.commandLine(Map.of()), commands);
+		assertThat(commands).extracting((command) -> command.getCommandSpec().qualifiedName())
+			.contains("tether status", "tether ca show", "tether bundle show", "tether token create",
+					"tether agent list", "tether agent show", "tether entry create", "tether entry list",
+					"tether entry delete", "tether cert list", "tether cert show", "tether cert issue",
+					"tether audit list", "tether inspect", "tether thumbprint", "tether completion");
+		for (CommandLine command : commands) {
+			String name = command.getCommandSpec().qualifiedName();
+			if (name.equals("tether help")) {
+				continue;
+			}
+			String[] args = (name.replaceFirst("^tether ?", "") + " --help").strip().split(" ");
+			Cli.Run run = Cli.run(args);
+			assertThat(run.exitCode()).as(name).isZero();
+			assertThat(run.out()).as(name).startsWith("Usage: " + name).contains("Example:");
+		}
+	}
+
+	private static void collect(CommandLine command, List<CommandLine> into) {
+		into.add(command);
+		command.getSubcommands().values().forEach((sub) -> collect(sub, into));
+	}
+
+	@Test
+	void unknownOptionIsUsageErrorOnOneLineThatPointsToHelp() {
+		Cli.Run run = Cli.run("entry", "list", "--bogus");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err())
+			.isEqualTo("tether: Unknown option: '--bogus'; see 'tether entry list --help'" + System.lineSeparator());
+		assertThat(run.out()).isEmpty();
+	}
+
+	@Test
+	void missingRequiredOptionIsUsageError() {
+		Cli.Run run = Cli.run("token", "create");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).contains("Missing required option: '--agent=NAME'").hasLineCount(1);
+	}
+
+	@Test
+	void unknownOutputFormatIsUsageError() {
+		Cli.Run run = Cli.run("status", "-o", "yaml");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).contains("-o").hasLineCount(1);
+	}
+
+	@Test
+	void pemOutputWhereNotAvailableIsUsageErrorBeforeAnyRequest() {
+		// no configuration exists: the format is checked first, so the error is about -o
+		Cli.Run run = Cli.run(Map.of("TETHER_CONFIG", "/nonexistent/config.yaml"), "agent", "list", "-o", "pem");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).contains("Cannot read the configuration");
+	}
+
+	@Test
+	void noCommandPrintsUsageAndExitsTwo() {
+		Cli.Run run = Cli.run();
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).contains("Usage: tether", "Exit codes");
+	}
+
+	@Test
+	void nounWithoutVerbListsVerbsAndExitsTwo() {
+		Cli.Run run = Cli.run("entry");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).contains("'tether entry' needs a command", "create", "list", "delete");
+	}
+
+	@Test
+	void apiCommandWithoutConfigurationSaysHowToProvideOne() {
+		Cli.Run run = Cli.run(Map.of("HOME", "/nonexistent"), "status");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).startsWith("tether: No configuration: pass --config FILE").hasLineCount(1);
+	}
+
+	@Test
+	void completionScriptCompletesCommandsAndVerbs() {
+		Cli.Run run = Cli.run("completion");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).contains("complete -F", "tether", "entry", "thumbprint", "--expiring-within");
+	}
+
+	@Test
+	void versionIsPrinted() {
+		Cli.Run run = Cli.run("--version");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).startsWith("tether ");
+	}
+
+}
