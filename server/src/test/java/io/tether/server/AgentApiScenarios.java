@@ -3,8 +3,6 @@ package io.tether.server;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -23,9 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.util.FileSystemUtils;
-
 import static io.tether.server.ServerScenarios.assertProblem;
 import static io.tether.server.ServerScenarios.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,9 +35,7 @@ abstract class AgentApiScenarios {
 
 	static final String TD = "agents.example";
 
-	private Path workDir;
-
-	private ServerScenarios.Database database;
+	private ApiFixture fixture;
 
 	private RunningServer server;
 
@@ -50,37 +43,30 @@ abstract class AgentApiScenarios {
 
 	@BeforeAll
 	void startServer() throws IOException {
-		this.workDir = Files.createTempDirectory("tether-agent-it");
-		this.database = newDatabase();
-		Map<String, Object> properties = new java.util.HashMap<>(this.database.properties());
-		properties.put("tether.trust-domain", TD);
-		properties.put("tether.issuance.min-ttl", "PT30S");
-		this.server = RunningServer.start(this.workDir.resolve("data"), properties);
+		this.fixture = ApiFixture.start(newDatabase());
+		this.server = this.fixture.server();
 	}
 
 	@AfterAll
 	void stopServer() {
-		if (this.server != null) {
-			this.server.close();
+		if (this.fixture != null) {
+			this.fixture.close();
 		}
-		if (this.database != null) {
-			this.database.close();
-		}
-		FileSystemUtils.deleteRecursively(this.workDir.toFile());
 	}
 
 	@Test
 	void joinTokenPinsTheRootAndEnrollsExactlyOnce() throws Exception {
-		String token = createToken("host-once", "PT15M");
+		String token = this.fixture.createToken("host-once", "PT15M");
 		String[] parts = token.split("\\.");
 		assertThat(parts).hasSize(4);
 		assertThat(parts[0]).isEqualTo("tj1");
 		assertThat(parts[3]).isEqualTo(Thumbprints.sha256Hex(this.server.bundleFile().get(0).getEncoded()));
-		Long stored = jdbc().queryForObject("select count(*) from join_token where secret_hash = ? or id = ?",
-				Long.class, parts[2], parts[2]);
+		Long stored = this.fixture.jdbc()
+			.queryForObject("select count(*) from join_token where secret_hash = ? or id = ?", Long.class, parts[2],
+					parts[2]);
 		assertThat(stored).as("the secret itself is never stored").isZero();
 
-		Agent agent = enroll(token, "host-once");
+		ApiFixture.Agent agent = this.fixture.enroll(token, "host-once");
 		assertThat(agent.chain().get(0).getSubjectAlternativeNames())
 			.containsExactly(List.of(6, "spiffe://" + TD + "/agent/host-once"));
 		Duration lifetime = Duration.between(agent.chain().get(0).getNotBefore().toInstant(),
@@ -88,7 +74,8 @@ abstract class AgentApiScenarios {
 		assertThat(lifetime).isBetween(Duration.ofHours(24), Duration.ofHours(24).plusMinutes(1));
 
 		long rows = this.server.certificateRows();
-		HttpResponse<String> replay = enrollRequest(token, csr(KeyType.EC_P256.generate(), "host-once"));
+		HttpResponse<String> replay = this.fixture.enrollRequest(token,
+				ApiFixture.csr(KeyType.EC_P256.generate(), "host-once"));
 		assertProblem(replay, 401, "invalid-join-token");
 		assertThat(json.readTree(replay.body()).get("detail").asString()).contains("already used");
 		assertThat(this.server.certificateRows()).isEqualTo(rows);
@@ -96,11 +83,13 @@ abstract class AgentApiScenarios {
 
 	@Test
 	void expiredJoinTokenIsRefused() {
-		String token = createToken("host-late", "PT15M");
-		jdbc().update("update join_token set expires_at = ? where id = ?",
-				java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1)), token.split("\\.")[1]);
+		String token = this.fixture.createToken("host-late", "PT15M");
+		this.fixture.jdbc()
+			.update("update join_token set expires_at = ? where id = ?",
+					java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1)), token.split("\\.")[1]);
 		long rows = this.server.certificateRows();
-		HttpResponse<String> response = enrollRequest(token, csr(KeyType.EC_P256.generate(), "host-late"));
+		HttpResponse<String> response = this.fixture.enrollRequest(token,
+				ApiFixture.csr(KeyType.EC_P256.generate(), "host-late"));
 		assertProblem(response, 401, "invalid-join-token");
 		assertThat(json.readTree(response.body()).get("detail").asString()).contains("expired");
 		assertThat(this.server.certificateRows()).isEqualTo(rows);
@@ -108,31 +97,35 @@ abstract class AgentApiScenarios {
 
 	@Test
 	void malformedOrForgedJoinTokenIsRefused() {
-		String token = createToken("host-forged", "PT15M");
+		String token = this.fixture.createToken("host-forged", "PT15M");
 		String[] parts = token.split("\\.");
 		String forged = String.join(".", parts[0], parts[1], "A" + parts[2].substring(1), parts[3]);
 		long rows = this.server.certificateRows();
-		assertProblem(enrollRequest(forged, csr(KeyType.EC_P256.generate(), "host-forged")), 401, "invalid-join-token");
-		assertProblem(enrollRequest("not-a-token", csr(KeyType.EC_P256.generate(), "host-forged")), 401,
-				"invalid-join-token");
+		assertProblem(this.fixture.enrollRequest(forged, ApiFixture.csr(KeyType.EC_P256.generate(), "host-forged")),
+				401, "invalid-join-token");
+		assertProblem(
+				this.fixture.enrollRequest("not-a-token", ApiFixture.csr(KeyType.EC_P256.generate(), "host-forged")),
+				401, "invalid-join-token");
 		assertThat(this.server.certificateRows()).isEqualTo(rows);
 	}
 
 	@Test
 	void tokenForAnotherAgentNameIsRefusedAndStaysUsable() {
-		String token = createToken("host-right", "PT15M");
+		String token = this.fixture.createToken("host-right", "PT15M");
 		long rows = this.server.certificateRows();
-		assertProblem(enrollRequest(token, csr(KeyType.EC_P256.generate(), "host-wrong")), 403, "san-not-allowed");
+		assertProblem(this.fixture.enrollRequest(token, ApiFixture.csr(KeyType.EC_P256.generate(), "host-wrong")), 403,
+				"san-not-allowed");
 		assertThat(this.server.certificateRows()).isEqualTo(rows);
 		// the refusal rolled back: the token still enrolls the agent it was made for
-		enroll(token, "host-right");
+		this.fixture.enroll(token, "host-right");
 	}
 
 	@Test
 	void agentSeesOnlyItsEntriesAndObtainsCertificatesOnlyForThem() throws Exception {
-		Agent agent = enroll(createToken("host-a", "PT15M"), "host-a");
-		String mine = createEntry("spiffe://" + TD + "/ns/web", "host-a", List.of("web.internal"), "PT30S");
-		String theirs = createEntry("spiffe://" + TD + "/ns/db", "host-b", List.of(), "PT1H");
+		ApiFixture.Agent agent = this.fixture.enroll(this.fixture.createToken("host-a", "PT15M"), "host-a");
+		String mine = this.fixture.createEntry("spiffe://" + TD + "/ns/web", "host-a", List.of("web.internal"),
+				"PT30S");
+		String theirs = this.fixture.createEntry("spiffe://" + TD + "/ns/db", "host-b", List.of(), "PT1H");
 
 		JsonNode entries = json.readTree(this.server.get(agent.client(), "/v1/agents/self/entries").body());
 		assertThat(entries.get("entries")).hasSize(1);
@@ -168,8 +161,9 @@ abstract class AgentApiScenarios {
 
 	@Test
 	void csrWhoseSansDifferFromTheEntryIsRefused() {
-		Agent agent = enroll(createToken("host-sans", "PT15M"), "host-sans");
-		String entry = createEntry("spiffe://" + TD + "/ns/api", "host-sans", List.of("api.internal"), "PT5M");
+		ApiFixture.Agent agent = this.fixture.enroll(this.fixture.createToken("host-sans", "PT15M"), "host-sans");
+		String entry = this.fixture.createEntry("spiffe://" + TD + "/ns/api", "host-sans", List.of("api.internal"),
+				"PT5M");
 		long rows = this.server.certificateRows();
 		for (Csr csr : List.of(
 				Csr.create(KeyType.EC_P256.generate(), SpiffeId.parse("spiffe://" + TD + "/ns/api"),
@@ -188,10 +182,10 @@ abstract class AgentApiScenarios {
 
 	@Test
 	void agentRenewsItsOwnCertificateAndIsListed() throws Exception {
-		Agent agent = enroll(createToken("host-renew", "PT15M"), "host-renew");
+		ApiFixture.Agent agent = this.fixture.enroll(this.fixture.createToken("host-renew", "PT15M"), "host-renew");
 		KeyPair next = KeyType.EC_P256.generate();
 		HttpResponse<String> renewed = this.server.postJson(agent.client(), "/v1/agents/self/renew",
-				json.writeValueAsString(Map.of("csr", csr(next, "host-renew"))));
+				json.writeValueAsString(Map.of("csr", ApiFixture.csr(next, "host-renew"))));
 		assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
 		String serial = json.readTree(renewed.body()).get("serialNumber").asString();
 		X509Certificate leaf = Pem.readCertificates(json.readTree(renewed.body()).get("certificateChain").asString())
@@ -208,7 +202,7 @@ abstract class AgentApiScenarios {
 
 	@Test
 	void agentAndAdminCertificatesOpenOnlyTheirOwnDoors() {
-		Agent agent = enroll(createToken("host-doors", "PT15M"), "host-doors");
+		ApiFixture.Agent agent = this.fixture.enroll(this.fixture.createToken("host-doors", "PT15M"), "host-doors");
 		assertProblem(this.server.get(agent.client(), "/v1/agents"), 403, "not-admin");
 		assertProblem(this.server.get(this.server.adminClient(), "/v1/agents/self/entries"), 403, "not-agent");
 		assertProblem(this.server.get(this.server.anonymousClient(), "/v1/agents/self/entries"), 401,
@@ -225,16 +219,20 @@ abstract class AgentApiScenarios {
 
 	@Test
 	void entriesAreCreatedListedAndDeletedWithPolicyCheckedUpFront() {
-		String id = createEntry("spiffe://" + TD + "/ns/cache", "host-x", List.of("Cache.Internal"), "15m");
+		String id = this.fixture.createEntry("spiffe://" + TD + "/ns/cache", "host-x", List.of("Cache.Internal"),
+				"15m");
 		JsonNode entry = json.readTree(this.server.get(this.server.adminClient(), "/v1/entries/" + id).body());
 		assertThat(entry.get("dnsNames").get(0).asString()).isEqualTo("cache.internal");
 		assertThat(entry.get("ttl").asString()).isEqualTo("PT15M");
-		assertProblem(postEntry("spiffe://" + TD + "/ns/cache", "host-x", "PT15M"), 409, "conflict");
-		assertProblem(postEntry("spiffe://elsewhere.example/ns/cache", "host-x", "PT15M"), 403,
+		assertProblem(this.fixture.postEntry("spiffe://" + TD + "/ns/cache", "host-x", "PT15M"), 409, "conflict");
+		assertProblem(this.fixture.postEntry("spiffe://elsewhere.example/ns/cache", "host-x", "PT15M"), 403,
 				"trust-domain-mismatch");
-		assertProblem(postEntry("spiffe://" + TD + "/agent/host-x", "host-x", "PT15M"), 403, "san-not-allowed");
-		assertProblem(postEntry("spiffe://" + TD + "/ns/cache2", "host-x", "PT48H"), 403, "ttl-out-of-range");
-		assertProblem(postEntry("spiffe://" + TD + "/ns/cache2", "Host X", "PT15M"), 400, "invalid-agent-name");
+		assertProblem(this.fixture.postEntry("spiffe://" + TD + "/agent/host-x", "host-x", "PT15M"), 403,
+				"san-not-allowed");
+		assertProblem(this.fixture.postEntry("spiffe://" + TD + "/ns/cache2", "host-x", "PT48H"), 403,
+				"ttl-out-of-range");
+		assertProblem(this.fixture.postEntry("spiffe://" + TD + "/ns/cache2", "Host X", "PT15M"), 400,
+				"invalid-agent-name");
 		JsonNode listed = json.readTree(this.server.get(this.server.adminClient(), "/v1/entries?agent=host-x").body());
 		assertThat(listed.get("entries")).hasSize(1);
 
@@ -242,51 +240,6 @@ abstract class AgentApiScenarios {
 				java.net.http.HttpRequest.newBuilder(this.server.uri("/v1/entries/" + id)).DELETE().build());
 		assertThat(deleted.statusCode()).isEqualTo(204);
 		assertProblem(this.server.get(this.server.adminClient(), "/v1/entries/" + id), 404, "not-found");
-	}
-
-	record Agent(KeyPair keys, List<X509Certificate> chain, HttpClient client) {
-	}
-
-	private Agent enroll(String token, String name) {
-		KeyPair keys = KeyType.EC_P256.generate();
-		HttpResponse<String> response = enrollRequest(token, csr(keys, name));
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		JsonNode body = json.readTree(response.body());
-		assertThat(body.get("agent").asString()).isEqualTo(name);
-		List<X509Certificate> chain = Pem.readCertificates(body.get("certificateChain").asString());
-		return new Agent(keys, chain, this.server.clientWith(keys.getPrivate(), chain));
-	}
-
-	private HttpResponse<String> enrollRequest(String token, String csr) {
-		return this.server.postJson(this.server.anonymousClient(), "/v1/agents/enroll",
-				json.writeValueAsString(Map.of("joinToken", token, "csr", csr)));
-	}
-
-	private static String csr(KeyPair keys, String agentName) {
-		return Csr.create(keys, SpiffeId.parse("spiffe://" + TD + "/agent/" + agentName), List.of()).toPem();
-	}
-
-	private String createToken(String agent, String ttl) {
-		HttpResponse<String> response = this.server.postJson(this.server.adminClient(), "/v1/join-tokens",
-				json.writeValueAsString(Map.of("agent", agent, "ttl", ttl)));
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		return json.readTree(response.body()).get("token").asString();
-	}
-
-	private String createEntry(String spiffeId, String agent, List<String> dnsNames, String ttl) {
-		HttpResponse<String> response = this.server.postJson(this.server.adminClient(), "/v1/entries", json
-			.writeValueAsString(Map.of("spiffeId", spiffeId, "agent", agent, "dnsNames", dnsNames, "ttl", ttl)));
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		return json.readTree(response.body()).get("id").asString();
-	}
-
-	private HttpResponse<String> postEntry(String spiffeId, String agent, String ttl) {
-		return this.server.postJson(this.server.adminClient(), "/v1/entries",
-				json.writeValueAsString(Map.of("spiffeId", spiffeId, "agent", agent, "ttl", ttl)));
-	}
-
-	private JdbcTemplate jdbc() {
-		return this.server.bean(JdbcTemplate.class);
 	}
 
 }
