@@ -207,13 +207,7 @@ final class ApiClient implements AutoCloseable {
 		String noun = this.command.split(" ").length > 1 ? this.command.split(" ")[1] : "";
 		return switch (status) {
 			case 400 -> new CliException(ExitCode.USAGE, detail + "; see '" + this.command + " --help'");
-			case 401,
-					403 ->
-				new CliException(ExitCode.REFUSED,
-						detail + " (" + type + ")"
-								+ (isPolicy(type) ? "; the server's issuance policy refuses this request"
-										: "; use the admin credentials the server wrote to <data-dir>/admin/ ("
-												+ this.config.source() + ")"));
+			case 401, 403 -> new CliException(ExitCode.REFUSED, detail + " (" + type + ")" + refusalHint(type));
 			case 404 -> new CliException(ExitCode.NOT_FOUND, detail + "; 'tether " + noun + " list' shows what exists");
 			case 409 -> new CliException(ExitCode.FAILED, detail);
 			default -> new CliException(ExitCode.FAILED,
@@ -221,9 +215,17 @@ final class ApiClient implements AutoCloseable {
 		};
 	}
 
-	private static boolean isPolicy(String type) {
-		return !type.isEmpty() && !type.toLowerCase(Locale.ROOT).startsWith("not-")
-				&& !type.equals("client-certificate-required");
+	private String refusalHint(String type) {
+		if (type.equals("client-certificate-required")) {
+			// the server names its CA in the handshake; a certificate of another CA is
+			// not even sent
+			return "; is " + this.config.certificate() + " issued by this Tether CA? Use the admin credentials "
+					+ "the server wrote to <data-dir>/admin/";
+		}
+		if (type.isEmpty() || type.toLowerCase(Locale.ROOT).startsWith("not-")) {
+			return "; use the admin credentials the server wrote to <data-dir>/admin/ (" + this.config.source() + ")";
+		}
+		return "; the server's issuance policy refuses this request";
 	}
 
 	private static JsonNode json(String body) {

@@ -14,12 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.tether.pki.Pem;
 import io.tether.pki.Pkcs12;
+import io.tether.pki.TlsContexts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,16 +40,23 @@ final class TetherServer implements AutoCloseable {
 
 	private HttpClient admin;
 
+	private final String trustDomain;
+
 	TetherServer(Path dataDir, int port) {
+		this(dataDir, port, TRUST_DOMAIN);
+	}
+
+	TetherServer(Path dataDir, int port, String trustDomain) {
 		this.dataDir = dataDir;
 		this.port = port;
+		this.trustDomain = trustDomain;
 	}
 
 	TetherServer start() {
 		List<String> command = new ArrayList<>(
 				List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar", System.getProperty("tether.server.jar"),
 						"--server.port=" + this.port, "--tether.data-dir=" + this.dataDir,
-						"--tether.trust-domain=" + TRUST_DOMAIN, "--tether.issuance.min-ttl=PT30S"));
+						"--tether.trust-domain=" + this.trustDomain, "--tether.issuance.min-ttl=PT30S"));
 		this.process = RunningProcess.start(command, this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log"));
 		this.process.awaitLog("Tether CA is running", Duration.ofSeconds(120));
 		return this;
@@ -65,6 +72,32 @@ final class TetherServer implements AutoCloseable {
 
 	String url() {
 		return "https://localhost:" + this.port;
+	}
+
+	Path adminDir() {
+		return this.dataDir.resolve("admin");
+	}
+
+	/**
+	 * Enrolls an agent as {@code tether-agent} would, over TLS that trusts the bundle.
+	 */
+	JsonNode enroll(String token, String csrPem) {
+		try {
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(Pkcs12.trustStore(Pem.readCertificates(read(bundleFile()))));
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, trust.getTrustManagers(), null);
+			HttpClient client = HttpClient.newBuilder().sslContext(context).build();
+			return send(client,
+					HttpRequest.newBuilder(URI.create(url() + "/v1/agents/enroll"))
+						.header("Content-Type", "application/json")
+						.POST(HttpRequest.BodyPublishers
+							.ofString(JSON.writeValueAsString(Map.of("joinToken", token, "csr", csrPem))))
+						.build());
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	Path bundleFile() {
@@ -93,8 +126,12 @@ final class TetherServer implements AutoCloseable {
 	}
 
 	private JsonNode send(HttpRequest request) {
+		return send(adminClient(), request);
+	}
+
+	private static JsonNode send(HttpClient client, HttpRequest request) {
 		try {
-			HttpResponse<String> response = adminClient().send(request, HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() / 100 != 2) {
 				throw new AssertionError(request.uri() + " -> " + response.statusCode() + " " + response.body());
 			}
@@ -111,28 +148,22 @@ final class TetherServer implements AutoCloseable {
 
 	private HttpClient adminClient() {
 		if (this.admin == null) {
-			try {
-				Path dir = this.dataDir.resolve("admin");
-				char[] password = "e2e".toCharArray();
-				KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-				keys.init(
-						Pkcs12.keyStore(Pem.readPrivateKey(Files.readString(dir.resolve("admin-key.pem"))),
-								Pem.readCertificates(Files.readString(dir.resolve("admin-cert.pem"))), password),
-						password);
-				TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-				trust.init(Pkcs12.trustStore(Pem.readCertificates(Files.readString(dir.resolve("ca-bundle.pem")))));
-				SSLContext context = SSLContext.getInstance("TLS");
-				context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-				this.admin = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			catch (GeneralSecurityException ex) {
-				throw new IllegalStateException(ex);
-			}
+			Path dir = this.dataDir.resolve("admin");
+			SSLContext context = TlsContexts.mutual(Pem.readPrivateKey(read(dir.resolve("admin-key.pem"))),
+					Pem.readCertificates(read(dir.resolve("admin-cert.pem"))),
+					Pem.readCertificates(read(dir.resolve("ca-bundle.pem"))));
+			this.admin = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
 		}
 		return this.admin;
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Override

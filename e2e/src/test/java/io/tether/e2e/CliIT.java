@@ -1,0 +1,278 @@
+package io.tether.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+
+import io.tether.pki.Csr;
+import io.tether.pki.KeyType;
+import io.tether.pki.Pem;
+import io.tether.pki.SpiffeId;
+import io.tether.pki.Thumbprints;
+import io.tether.pki.testing.Commands;
+import io.tether.pki.testing.TestPki;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every {@code tether} command against a real running server, as a process: output for
+ * people, JSON parsed back, and the exit code of each failure class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliIT {
+
+	private static final String TD = TetherServer.TRUST_DOMAIN;
+
+	private Path work;
+
+	private TetherServer server;
+
+	private TetherCommand tether;
+
+	@BeforeAll
+	void startServer() throws IOException {
+		this.work = Files.createTempDirectory("tether-cli-e2e");
+		this.server = new TetherServer(this.work.resolve("server"), RunningProcess.freePort()).start();
+		this.tether = new TetherCommand(this.work,
+				Map.of("TETHER_CONFIG", this.server.adminDir().resolve("config.yaml").toString()));
+	}
+
+	@AfterAll
+	void stopServer() {
+		if (this.server != null) {
+			this.server.close();
+		}
+	}
+
+	@Test
+	void statusSaysReachableAndItsJsonCountsParseBack() {
+		TetherCommand.Result table = ok("status");
+		assertThat(table.out()).contains(this.server.url() + " (reachable", "trust domain    " + TD, "root",
+				"intermediate", "agents", "soonest expiry");
+		JsonNode json = json(ok("status", "-o", "json"));
+		assertThat(json.get("server").asString()).isEqualTo(this.server.url());
+		assertThat(json.get("trustDomain").asString()).isEqualTo(TD);
+		assertThat(json.get("counts").get("validCertificates").asLong()).isPositive();
+	}
+
+	@Test
+	void caAndBundleShowAgreeWithTheServersFiles() throws IOException {
+		List<X509Certificate> bundle = Pem.readCertificates(Files.readString(this.server.bundleFile()));
+		assertThat(Pem.readCertificates(ok("bundle", "show").out())).isEqualTo(bundle);
+		assertThat(ok("bundle", "show", "-o", "table").out()).contains(Thumbprints.sha256Hex(bundle.get(0)));
+		JsonNode ca = json(ok("ca", "show", "-o", "json"));
+		assertThat(ca.get("authorities").get(0).get("sha256").asString())
+			.isEqualTo(Thumbprints.sha256Hex(bundle.get(0)));
+		List<X509Certificate> hierarchy = Pem.readCertificates(ok("ca", "show", "-o", "pem").out());
+		assertThat(hierarchy).hasSize(2).first().isEqualTo(bundle.get(0));
+		assertThat(ok("ca", "show").out()).contains("root", "intermediate", "ec-p256");
+	}
+
+	@Test
+	void tokenCreatePrintsOnlyTheTokenForScripts() {
+		TetherCommand.Result token = ok("token", "create", "--agent", "host-token", "--ttl", "5m");
+		assertThat(token.out()).matches("tj1\\.[^.\\s]+\\.[^.\\s]+\\.[0-9a-f]{64}\\R");
+		JsonNode json = json(ok("token", "create", "--agent", "host-token", "-o", "json"));
+		assertThat(json.get("agent").asString()).isEqualTo("host-token");
+		assertThat(json.get("token").asString()).startsWith("tj1.");
+	}
+
+	@Test
+	void entriesAreCreatedListedAndDeleted() {
+		String spiffeId = "spiffe://" + TD + "/ns/cli-entry";
+		JsonNode created = json(ok("entry", "create", spiffeId, "--agent", "host-entry", "--dns", "cli.internal",
+				"--ttl", "10m", "-o", "json"));
+		String id = created.get("id").asString();
+		assertThat(created.get("dnsNames").get(0).asString()).isEqualTo("cli.internal");
+		assertThat(created.get("ttl").asString()).isEqualTo("PT10M");
+		JsonNode listed = json(ok("entry", "list", "--agent", "host-entry", "-o", "json"));
+		assertThat(listed.get("entries")).extracting((entry) -> entry.get("id").asString()).containsExactly(id);
+		assertThat(ok("entry", "list").out()).contains(id, spiffeId, "cli.internal");
+		assertThat(ok("entry", "delete", id).out()).isEqualToIgnoringNewLines("deleted entry " + id);
+
+		TetherCommand.Result again = this.tether.run("entry", "delete", id);
+		assertThat(again.exitCode()).as(again.toString()).isEqualTo(3);
+		assertThat(again.err()).isEqualToIgnoringNewLines(
+				"tether: No registration entry with id " + id + "; 'tether entry list' shows what exists");
+		assertThat(json(ok("entry", "list", "--agent", "host-entry", "-o", "json")).get("entries")).isEmpty();
+	}
+
+	@Test
+	void certIssueListShowAndThumbprintAgree() throws IOException {
+		String spiffeId = "spiffe://" + TD + "/ns/cli-cert";
+		Path dir = Files.createDirectories(this.work.resolve("cert"));
+		Commands.Result req = Commands.run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
+				"ec_paramgen_curve:P-256", "-nodes", "-keyout", "key.pem", "-subj", "/CN=cli", "-addext",
+				"subjectAltName=URI:" + spiffeId, "-out", "req.csr");
+		assertThat(req.exitCode()).as(req.output()).isZero();
+
+		TetherCommand.Result issued = ok("cert", "issue", "--spiffe-id", spiffeId, "--csr",
+				dir.resolve("req.csr").toString(), "--ttl", "5m");
+		Files.writeString(dir.resolve("chain.pem"), issued.out());
+		Commands.Result verify = Commands.run(dir, "openssl", "verify", "-CAfile", this.server.bundleFile().toString(),
+				"-untrusted", "chain.pem", "chain.pem");
+		assertThat(verify.exitCode()).as(verify.output()).isZero();
+		X509Certificate leaf = Pem.readCertificates(issued.out()).get(0);
+		String serial = leaf.getSerialNumber().toString(16);
+
+		JsonNode listed = json(ok("cert", "list", "--spiffe-id", spiffeId, "-o", "json"));
+		assertThat(listed.get("certificates")).hasSize(1);
+		JsonNode record = listed.get("certificates").get(0);
+		assertThat(record.get("serialNumber").asString()).isEqualToIgnoringCase(serial);
+		assertThat(record.get("x5tS256").asString()).isEqualTo(Thumbprints.x5tS256(leaf))
+			.isEqualTo(ok("thumbprint", dir.resolve("chain.pem").toString()).out().strip());
+		assertThat(json(ok("cert", "list", "--expiring-within", "10m", "--status", "valid", "-o", "json"))
+			.get("certificates")).extracting((certificate) -> certificate.get("spiffeId").asString())
+			.contains(spiffeId);
+		assertThat(json(ok("cert", "list", "--agent", "nobody", "-o", "json")).get("certificates")).isEmpty();
+		String shown = record.get("serialNumber").asString();
+		assertThat(Pem.readCertificates(ok("cert", "show", shown, "-o", "pem").out())).containsExactly(leaf);
+		assertThat(ok("cert", "show", shown).out()).contains(spiffeId, "valid", Thumbprints.x5tS256(leaf));
+		assertThat(ok("cert", "list").out()).contains(shown, spiffeId);
+		assertThat(ok("inspect", dir.resolve("chain.pem").toString(), "--bundle", this.server.bundleFile().toString())
+			.out()).contains("chain verifies", spiffeId);
+
+		assertExit(3, "No certificate with serial number", "cert", "show", "0abc");
+	}
+
+	@Test
+	void agentListAndShowDescribeAnEnrolledAgent() {
+		String token = ok("token", "create", "--agent", "host-cli").out().strip();
+		KeyPair keys = KeyType.EC_P256.generate();
+		this.server.enroll(token,
+				Csr.create(keys, SpiffeId.parse("spiffe://" + TD + "/agent/host-cli"), List.of()).toPem());
+		JsonNode agents = json(ok("agent", "list", "-o", "json"));
+		assertThat(agents.get("agents")).extracting((agent) -> agent.get("name").asString()).contains("host-cli");
+		assertThat(ok("agent", "list").out()).contains("host-cli", "active");
+		assertThat(ok("agent", "show", "host-cli").out()).contains("spiffe://" + TD + "/agent/host-cli", "active");
+		assertThat(json(ok("agent", "show", "host-cli", "-o", "json")).get("status").asString()).isEqualTo("active");
+		assertExit(3, "host-nobody", "agent", "show", "host-nobody");
+	}
+
+	@Test
+	void auditListShowsWhatWasDone() {
+		String created = json(
+				ok("entry", "create", "spiffe://" + TD + "/ns/cli-audit", "--agent", "host-audit", "-o", "json"))
+			.get("id")
+			.asString();
+		JsonNode events = json(ok("audit", "list", "--since", "1h", "--action", "entry.created", "-o", "json"));
+		assertThat(events.get("events")).extracting((event) -> event.get("subject").asString()).contains(created);
+		assertThat(ok("audit", "list", "--since", "1h").out()).contains("entry.created", created);
+		assertExit(2, "'since'", "audit", "list", "--since", "last-tuesday");
+	}
+
+	@Test
+	void serverDownIsExitFive() throws IOException {
+		Path config = this.work.resolve("down.yaml");
+		Files.writeString(config,
+				Files.readString(this.server.adminDir().resolve("config.yaml"))
+					.replace("localhost:" + this.server.port(), "localhost:" + RunningProcess.freePort())
+					.replace("bundle: ca-bundle.pem", "bundle: " + this.server.bundleFile())
+					.replace("certificate: admin-cert.pem",
+							"certificate: " + this.server.adminDir().resolve("admin-cert.pem"))
+					.replace("key: admin-key.pem", "key: " + this.server.adminDir().resolve("admin-key.pem")));
+		assertExit(5, "Cannot reach the server", "status", "--config", config.toString());
+	}
+
+	@Test
+	void tetherCertificateThatIsNotAdminIsRefusedWithExitFour() throws IOException {
+		Path dir = Files.createDirectories(this.work.resolve("not-admin"));
+		KeyPair keys = KeyType.EC_P256.generate();
+		Files.writeString(dir.resolve("req.csr"),
+				Csr.create(keys, SpiffeId.parse("spiffe://" + TD + "/ns/impostor"), List.of()).toPem());
+		Files.writeString(dir.resolve("cert.pem"), ok("cert", "issue", "--spiffe-id", "spiffe://" + TD + "/ns/impostor",
+				"--csr", dir.resolve("req.csr").toString())
+			.out());
+		Files.writeString(dir.resolve("key.pem"), Pem.write(keys.getPrivate()));
+		Path config = config(dir, this.server.bundleFile());
+		assertExit(4, "not-admin", "entry", "list", "--config", config.toString());
+	}
+
+	@Test
+	void certificateFromAnotherCaIsRefusedWithExitFour() throws IOException {
+		Path dir = Files.createDirectories(this.work.resolve("foreign"));
+		TestPki.Issued foreign = TestPki.root().intermediate().leaf("spiffe://" + TD + "/tether/admin");
+		Files.writeString(dir.resolve("cert.pem"), Pem.write(foreign.chain()));
+		Files.writeString(dir.resolve("key.pem"), Pem.write(foreign.keys().getPrivate()));
+		// the server names its CA in the handshake, so the client does not even send a
+		// foreign certificate
+		assertExit(4, "issued by this Tether CA?", "status", "--config",
+				config(dir, this.server.bundleFile()).toString());
+	}
+
+	@Test
+	void serverNotSignedByTheBundleIsAFailureNeverTrusted() throws IOException {
+		Path dir = Files.createDirectories(this.work.resolve("wrong-bundle"));
+		Files.writeString(dir.resolve("bundle.pem"), Pem.write(TestPki.root().rootCredential().certificate()));
+		Files.copy(this.server.adminDir().resolve("admin-cert.pem"), dir.resolve("cert.pem"));
+		Files.copy(this.server.adminDir().resolve("admin-key.pem"), dir.resolve("key.pem"));
+		assertExit(1, "does not trust", "status", "--config", config(dir, dir.resolve("bundle.pem")).toString());
+	}
+
+	@Test
+	void policyRefusalIsExitFourAndBadFlagIsExitTwo() {
+		assertExit(4, "trust-domain-mismatch", "entry", "create", "spiffe://elsewhere.test/ns/web", "--agent", "h1");
+		assertExit(2, "Unknown option: '--bogus'", "cert", "list", "--bogus");
+		assertExit(2, "No configuration", new TetherCommand(this.work, Map.of("HOME", this.work.toString())), "status");
+	}
+
+	@Test
+	void configurationIsFoundInTheHomeDirectory() throws IOException {
+		Path home = this.work.resolve("home");
+		Path dir = Files.createDirectories(home.resolve(".config/tether"));
+		for (String file : List.of("config.yaml", "ca-bundle.pem", "admin-cert.pem", "admin-key.pem")) {
+			Files.copy(this.server.adminDir().resolve(file), dir.resolve(file));
+		}
+		TetherCommand.Result result = new TetherCommand(this.work, Map.of("HOME", home.toString())).run("status");
+		assertThat(result.exitCode()).as(result.toString()).isZero();
+		assertThat(result.out()).contains("reachable");
+	}
+
+	@Test
+	void completionScriptLoadsIntoBash() throws IOException {
+		Files.writeString(this.work.resolve("completion.bash"), ok("completion").out());
+		Commands.Result loaded = Commands.run(this.work, "bash", "-c",
+				"source ./completion.bash && complete -p tether");
+		assertThat(loaded.exitCode()).as(loaded.output()).isZero();
+		assertThat(loaded.output()).contains("tether");
+	}
+
+	private Path config(Path dir, Path bundle) throws IOException {
+		Path config = dir.resolve("config.yaml");
+		Files.writeString(config,
+				"server: " + this.server.url() + "\nbundle: " + bundle + "\ncertificate: cert.pem\nkey: key.pem\n");
+		return config;
+	}
+
+	private TetherCommand.Result ok(String... args) {
+		TetherCommand.Result result = this.tether.run(args);
+		assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result).isZero();
+		assertThat(result.err()).as(String.join(" ", args)).isEmpty();
+		return result;
+	}
+
+	private void assertExit(int exitCode, String message, String... args) {
+		assertExit(exitCode, message, this.tether, args);
+	}
+
+	private static void assertExit(int exitCode, String message, TetherCommand tether, String... args) {
+		TetherCommand.Result result = tether.run(args);
+		assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result).isEqualTo(exitCode);
+		assertThat(result.err()).as(String.join(" ", args)).startsWith("tether: ").contains(message).hasLineCount(1);
+		assertThat(result.out()).isEmpty();
+	}
+
+	private static JsonNode json(TetherCommand.Result result) {
+		return TetherServer.JSON.readTree(result.out());
+	}
+
+}
