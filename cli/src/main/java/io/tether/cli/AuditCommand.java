@@ -1,6 +1,7 @@
 package io.tether.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
@@ -21,15 +22,14 @@ class AuditCommand extends GroupCommand {
 		@Option(names = "--action", paramLabel = "ACTION", description = "only this action, like certificate.issued")
 		String action;
 
-		@Option(names = "--limit", paramLabel = "N", defaultValue = "100",
-				description = "at most this many (1 to 1000, default ${DEFAULT-VALUE})")
-		int limit;
+		@Mixin
+		LimitOption limit;
 
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			JsonNode events = api
-				.get("/v1/audit" + ApiClient.query("since", this.since, "action", this.action, "limit", this.limit));
+			JsonNode events = api.get("/v1/audit"
+					+ ApiClient.query("since", this.since, "action", this.action, "limit", this.limit.value));
 			if (format == OutputFormat.JSON) {
 				printJson(events);
 				return ExitCode.OK;

@@ -11,6 +11,7 @@ import java.util.Map;
 import io.tether.pki.Csr;
 import io.tether.pki.PkiException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
@@ -38,15 +39,14 @@ class CertCommand extends GroupCommand {
 		@Option(names = "--status", paramLabel = "STATUS", description = "valid, expired or revoked")
 		String status;
 
-		@Option(names = "--limit", paramLabel = "N", defaultValue = "100",
-				description = "at most this many (1 to 1000, default ${DEFAULT-VALUE})")
-		int limit;
+		@Mixin
+		LimitOption limit;
 
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
 			JsonNode list = api.get("/v1/certificates" + ApiClient.query("spiffeId", this.spiffeId, "agent", this.agent,
-					"expiringWithin", this.expiringWithin, "status", this.status, "limit", this.limit));
+					"expiringWithin", this.expiringWithin, "status", this.status, "limit", this.limit.value));
 			if (format == OutputFormat.JSON) {
 				printJson(list);
 				return ExitCode.OK;

@@ -1,6 +1,5 @@
 package io.tether.server;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
@@ -15,10 +14,7 @@ import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
 import io.tether.pki.testing.TestPki;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
 import static io.tether.server.ServerScenarios.assertProblem;
@@ -30,29 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Join tokens, enrollment, registration entries and what an agent may obtain, over real
  * mTLS against one database; subclasses pick H2 or PostgreSQL.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AgentApiScenarios {
+abstract class AgentApiScenarios extends FixtureScenarios {
 
 	static final String TD = "agents.example";
-
-	private ApiFixture fixture;
-
-	private RunningServer server;
-
-	abstract ServerScenarios.Database newDatabase();
-
-	@BeforeAll
-	void startServer() throws IOException {
-		this.fixture = ApiFixture.start(newDatabase());
-		this.server = this.fixture.server();
-	}
-
-	@AfterAll
-	void stopServer() {
-		if (this.fixture != null) {
-			this.fixture.close();
-		}
-	}
 
 	@Test
 	void joinTokenPinsTheRootAndEnrollsExactlyOnce() throws Exception {

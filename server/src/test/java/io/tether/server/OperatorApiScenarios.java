@@ -15,10 +15,7 @@ import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
 import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
 import static io.tether.server.ServerScenarios.assertProblem;
@@ -29,29 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What operators read: status, the CA hierarchy, certificate filters, the audit log and
  * the CLI configuration the server writes; subclasses pick H2 or PostgreSQL.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class OperatorApiScenarios {
+abstract class OperatorApiScenarios extends FixtureScenarios {
 
 	private static final String TD = AgentApiScenarios.TD;
-
-	private ApiFixture fixture;
-
-	private RunningServer server;
-
-	abstract ServerScenarios.Database newDatabase();
-
-	@BeforeAll
-	void startServer() throws IOException {
-		this.fixture = ApiFixture.start(newDatabase());
-		this.server = this.fixture.server();
-	}
-
-	@AfterAll
-	void stopServer() {
-		if (this.fixture != null) {
-			this.fixture.close();
-		}
-	}
 
 	@Test
 	void statusCountsMatchTheListsAndNamesTheSoonestExpiry() {
