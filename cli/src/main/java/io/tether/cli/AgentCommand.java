@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Enrolled node agents.",
-		subcommands = { AgentCommand.List.class, AgentCommand.Show.class },
+		subcommands = { AgentCommand.List.class, AgentCommand.Show.class, AgentCommand.Evict.class },
 		footer = { "", "Example:", "  tether agent list" })
 class AgentCommand extends GroupCommand {
 
@@ -62,6 +62,31 @@ class AgentCommand extends GroupCommand {
 				.add("enrolled", text(agent, "enrolledAt"))
 				.add("last seen", text(agent, "lastSeenAt"))
 				.print(out());
+			return ExitCode.OK;
+		}
+
+	}
+
+	@Command(name = "evict", mixinStandardHelpOptions = true,
+			description = "Evicts an agent: it can no longer renew, obtain certificates or re-enroll, and every "
+					+ "certificate it obtained (its own and its workloads') is revoked.",
+			footer = { "", "Example:", "  tether agent evict host-1" })
+	static class Evict extends ApiCommand {
+
+		@Parameters(paramLabel = "NAME", description = "the agent's name")
+		String name;
+
+		@Override
+		int run(ApiClient api) {
+			OutputFormat format = tableOrJson();
+			JsonNode eviction = api.post("/v1/agents/" + ApiClient.segment(this.name) + "/evict", java.util.Map.of());
+			if (format == OutputFormat.JSON) {
+				printJson(eviction);
+				return ExitCode.OK;
+			}
+			out().println("evicted agent " + this.name + "; revoked " + eviction.path("revokedCertificates").asInt()
+					+ " certificate(s)");
+			out().flush();
 			return ExitCode.OK;
 		}
 

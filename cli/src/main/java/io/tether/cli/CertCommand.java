@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "cert", mixinStandardHelpOptions = true, description = "Issued certificates.",
-		subcommands = { CertCommand.List.class, CertCommand.Show.class, CertCommand.Issue.class },
+@Command(
+		name = "cert", mixinStandardHelpOptions = true, description = "Issued certificates.", subcommands = {
+				CertCommand.List.class, CertCommand.Show.class, CertCommand.Issue.class, CertCommand.Revoke.class },
 		footer = { "", "Example:", "  tether cert list --expiring-within 10m" })
 class CertCommand extends GroupCommand {
 
@@ -160,6 +161,40 @@ class CertCommand extends GroupCommand {
 				throw new CliException(ExitCode.USAGE,
 						this.csr + " is neither a PEM nor a DER CSR (" + ex.getMessage() + ")");
 			}
+		}
+
+	}
+
+	@Command(name = "revoke", mixinStandardHelpOptions = true,
+			description = "Revokes a certificate: token issuers and resource servers that ask the CA refuse it from "
+					+ "then on. Reasons are RFC 5280's: unspecified (default), keyCompromise, affiliationChanged, "
+					+ "superseded, cessationOfOperation, privilegeWithdrawn.",
+			footer = { "", "Example:", "  tether cert revoke 5f1c0a... --reason keyCompromise" })
+	static class Revoke extends ApiCommand {
+
+		@Parameters(paramLabel = "SERIAL", description = "the serial number, hex (tether cert list)")
+		String serial;
+
+		@Option(names = "--reason", paramLabel = "REASON", description = "why, an RFC 5280 reason name")
+		String reason;
+
+		@Override
+		int run(ApiClient api) {
+			OutputFormat format = tableOrJson();
+			Map<String, Object> body = new LinkedHashMap<>();
+			if (this.reason != null) {
+				body.put("reason", this.reason);
+			}
+			JsonNode revoked = api.post("/v1/certificates/" + ApiClient.segment(this.serial) + "/revoke", body);
+			if (format == OutputFormat.JSON) {
+				printJson(revoked);
+			}
+			else {
+				out().println("revoked " + text(revoked, "serialNumber") + " " + text(revoked, "spiffeId") + " ("
+						+ text(revoked, "revocationReason") + ")");
+				out().flush();
+			}
+			return ExitCode.OK;
 		}
 
 	}

@@ -142,6 +142,12 @@ class CliIT {
 			.out()).contains("chain verifies", spiffeId);
 
 		assertExit(3, "No certificate with serial number", "cert", "show", "0abc");
+
+		assertThat(ok("cert", "revoke", shown, "--reason", "keyCompromise").out()).contains("revoked " + shown);
+		assertThat(json(ok("cert", "show", shown, "-o", "json")).get("revocationReason").asString())
+			.isEqualTo("keyCompromise");
+		assertExit(1, "already revoked", "cert", "revoke", shown);
+		assertExit(2, "'reason' must be one of", "cert", "revoke", shown, "--reason", "boredom");
 	}
 
 	@Test
@@ -156,6 +162,12 @@ class CliIT {
 		assertThat(ok("agent", "show", "host-cli").out()).contains("spiffe://" + TD + "/agent/host-cli", "active");
 		assertThat(json(ok("agent", "show", "host-cli", "-o", "json")).get("status").asString()).isEqualTo("active");
 		assertExit(3, "host-nobody", "agent", "show", "host-nobody");
+
+		JsonNode eviction = json(ok("agent", "evict", "host-cli", "-o", "json"));
+		assertThat(eviction.get("agent").get("status").asString()).isEqualTo("evicted");
+		assertThat(eviction.get("revokedCertificates").asInt()).isEqualTo(1);
+		assertThat(ok("agent", "show", "host-cli").out()).contains("evicted");
+		assertExit(1, "already evicted", "agent", "evict", "host-cli");
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.tether.server;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -121,11 +122,11 @@ abstract class OperatorApiScenarios extends FixtureScenarios {
 			.contains("certificate: admin-cert.pem", "key: admin-key.pem");
 	}
 
-	/**
-	 * Enrolls an agent, registers an entry for it and obtains its certificate; the
-	 * serial.
-	 */
-	private String issueWorkloadCertificate(String agentName, String path, String ttl) {
+	record Issued(ApiFixture.Agent agent, String serialNumber, String x5tS256) {
+	}
+
+	/** Enrolls an agent, registers an entry for it and obtains its certificate. */
+	private Issued issue(String agentName, String path, String ttl) {
 		ApiFixture.Agent agent = this.fixture.enroll(this.fixture.createToken(agentName, "PT15M"), agentName);
 		String entry = this.fixture.createEntry("spiffe://" + TD + path, agentName, List.of(), ttl);
 		KeyPair keys = KeyType.EC_P256.generate();
@@ -133,7 +134,88 @@ abstract class OperatorApiScenarios extends FixtureScenarios {
 		HttpResponse<String> issued = this.server.postJson(agent.client(), "/v1/agents/self/certificates",
 				json.writeValueAsString(Map.of("entryId", entry, "csr", csr)));
 		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-		return json.readTree(issued.body()).get("serialNumber").asString();
+		JsonNode body = json.readTree(issued.body());
+		return new Issued(agent, body.get("serialNumber").asString(), body.get("x5tS256").asString());
+	}
+
+	private String issueWorkloadCertificate(String agentName, String path, String ttl) {
+		return issue(agentName, path, ttl).serialNumber();
+	}
+
+	@Test
+	void revokedCertificateShowsInStatusAndListAndIsRevokedOnce() {
+		Issued issued = issue("host-revoke", "/ns/revoke", "PT5M");
+		HttpClient asker = issued.agent().client();
+		assertThat(status(asker, issued.x5tS256()).get("status").asString()).isEqualTo("valid");
+
+		assertProblem(revoke(issued.serialNumber(), "{\"reason\":\"because\"}"), 400, "bad-request");
+		assertThat(status(asker, issued.x5tS256()).get("status").asString()).isEqualTo("valid");
+		HttpResponse<String> revoked = revoke(issued.serialNumber(), "{\"reason\":\"keyCompromise\"}");
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+		assertThat(json.readTree(revoked.body()).get("status").asString()).isEqualTo("revoked");
+
+		JsonNode status = status(this.server.adminClient(), issued.x5tS256());
+		assertThat(status.get("status").asString()).isEqualTo("revoked");
+		assertThat(status.get("revocationReason").asString()).isEqualTo("keyCompromise");
+		assertThat(status.get("serialNumber").asString()).isEqualTo(issued.serialNumber());
+		assertThat(adminGet("/v1/certificates?status=revoked&limit=1000").get("certificates"))
+			.extracting((certificate) -> certificate.get("serialNumber").asString())
+			.contains(issued.serialNumber());
+		assertProblem(revoke(issued.serialNumber(), "{}"), 409, "conflict");
+		assertThat(adminGet("/v1/audit?since=5m&action=certificate.revoked").get("events"))
+			.extracting((event) -> event.get("subject").asString())
+			.containsOnlyOnce(issued.serialNumber());
+	}
+
+	@Test
+	void certificateStatusNeedsACertificateOfThisCaAndSaysUnknownForOthers() {
+		String unknown = Thumbprints.x5tS256(this.server.bundleFile().get(0)).replace('A', 'B');
+		assertThat(status(this.server.adminClient(), "a".repeat(43)).get("status").asString()).isEqualTo("unknown");
+		assertProblem(this.server.get(this.server.anonymousClient(), "/v1/certificates/status?x5tS256=" + unknown), 401,
+				"client-certificate-required");
+		assertProblem(this.server.get(this.server.adminClient(), "/v1/certificates/status?x5tS256=short"), 400,
+				"bad-request");
+	}
+
+	@Test
+	void tethersOwnCertificatesAreNotRevocableThroughTheApi() {
+		String admin = adminGet("/v1/certificates?spiffeId=spiffe://" + TD + "/tether/admin").get("certificates")
+			.get(0)
+			.get("serialNumber")
+			.asString();
+		assertProblem(revoke(admin, "{}"), 403, "not-revocable");
+		assertProblem(revoke("0abc", "{}"), 404, "not-found");
+	}
+
+	@Test
+	void evictedAgentIsLockedOutAndEverythingItObtainedIsRevoked() {
+		Issued issued = issue("host-evict", "/ns/evict", "PT5M");
+		HttpResponse<String> evicted = this.server.postJson(this.server.adminClient(), "/v1/agents/host-evict/evict",
+				"{}");
+		assertThat(evicted.statusCode()).as(evicted.body()).isEqualTo(200);
+		JsonNode body = json.readTree(evicted.body());
+		assertThat(body.get("agent").get("status").asString()).isEqualTo("evicted");
+		assertThat(body.get("revokedCertificates").asInt()).as("its identity and its workload's").isEqualTo(2);
+
+		assertThat(status(this.server.adminClient(), issued.x5tS256()).get("revocationReason").asString())
+			.isEqualTo("cessationOfOperation");
+		assertProblem(this.server.get(issued.agent().client(), "/v1/agents/self/entries"), 403, "not-agent");
+		assertProblem(this.server.get(issued.agent().client(), "/v1/certificates/status?x5tS256=" + issued.x5tS256()),
+				403, "certificate-revoked");
+		assertProblem(this.server.postJson(this.server.adminClient(), "/v1/agents/host-evict/evict", "{}"), 409,
+				"conflict");
+		assertProblem(this.server.postJson(this.server.adminClient(), "/v1/agents/host-nobody/evict", "{}"), 404,
+				"not-found");
+	}
+
+	private HttpResponse<String> revoke(String serial, String body) {
+		return this.server.postJson(this.server.adminClient(), "/v1/certificates/" + serial + "/revoke", body);
+	}
+
+	private JsonNode status(HttpClient client, String x5tS256) {
+		HttpResponse<String> response = this.server.get(client, "/v1/certificates/status?x5tS256=" + x5tS256);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return json.readTree(response.body());
 	}
 
 	private JsonNode adminGet(String path) {

@@ -4,9 +4,12 @@ import java.time.Instant;
 import java.util.List;
 
 import io.tether.server.admin.AdminOnly;
+import io.tether.server.admin.ClientCertificates;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,7 +37,16 @@ class AgentAdminController {
 		return AgentView.of(this.agents.get(name));
 	}
 
+	@PostMapping("/{name}/evict")
+	Eviction evict(@PathVariable String name, HttpServletRequest http) {
+		int revoked = this.agents.evict(name, ClientCertificates.caller(http));
+		return new Eviction(AgentView.of(this.agents.get(name)), revoked);
+	}
+
 	record AgentList(List<AgentView> agents) {
+	}
+
+	record Eviction(AgentView agent, int revokedCertificates) {
 	}
 
 	record AgentView(String name, String spiffeId, String status, String certificateSerial, Instant certificateNotAfter,

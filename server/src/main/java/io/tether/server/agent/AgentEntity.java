@@ -66,6 +66,10 @@ public class AgentEntity {
 		this.lastSeenAt = now;
 	}
 
+	void evict() {
+		this.status = Status.EVICTED;
+	}
+
 	public String getName() {
 		return this.name;
 	}

@@ -11,6 +11,7 @@ import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
+import io.tether.server.certificate.Revocations;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.issuance.IssuanceRequest;
 import io.tether.server.issuance.IssuanceService;
@@ -35,16 +36,19 @@ public class AgentService {
 
 	private final IssuanceService issuance;
 
+	private final Revocations revocations;
+
 	private final AuditLog audit;
 
 	private final TetherProperties properties;
 
 	private final Clock clock;
 
-	AgentService(AgentRepository agents, IssuanceService issuance, AuditLog audit, TetherProperties properties,
-			Clock clock) {
+	AgentService(AgentRepository agents, IssuanceService issuance, Revocations revocations, AuditLog audit,
+			TetherProperties properties, Clock clock) {
 		this.agents = agents;
 		this.issuance = issuance;
+		this.revocations = revocations;
 		this.audit = audit;
 		this.properties = properties;
 		this.clock = clock;
@@ -92,6 +96,25 @@ public class AgentService {
 		if (agent.getLastSeenAt().plus(LAST_SEEN_RESOLUTION).isBefore(now)) {
 			agent.seen(now);
 		}
+	}
+
+	/**
+	 * Evicts an agent: it can no longer renew, obtain certificates or re-enroll, and
+	 * every certificate it obtained (its own and its workloads') is revoked, in one
+	 * transaction.
+	 * @return how many certificates were revoked
+	 */
+	@Transactional
+	public int evict(String name, String caller) {
+		AgentEntity agent = get(name);
+		if (agent.getStatus() == AgentEntity.Status.EVICTED) {
+			throw new ApiException(ProblemType.CONFLICT, "Agent '" + name + "' is already evicted");
+		}
+		agent.evict();
+		this.agents.save(agent);
+		int revoked = this.revocations.revokeAllRequestedBy(agent.getSpiffeId(), "cessationOfOperation", caller);
+		this.audit.record(caller, "agent.evicted", name, "revokedCertificates=" + revoked);
+		return revoked;
 	}
 
 	@Transactional(readOnly = true)

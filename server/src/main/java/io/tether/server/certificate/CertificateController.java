@@ -10,10 +10,12 @@ import java.util.Locale;
 import io.tether.pki.SerialNumbers;
 import io.tether.server.TetherProperties;
 import io.tether.server.admin.AdminOnly;
+import io.tether.server.admin.ClientCertificates;
 import io.tether.server.agent.AgentNames;
 import io.tether.server.issuance.RequestFields;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -21,6 +23,8 @@ import org.springframework.data.jpa.domain.Specification;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,12 +41,16 @@ class CertificateController {
 
 	private final CertificateRepository certificates;
 
+	private final Revocations revocations;
+
 	private final TetherProperties properties;
 
 	private final Clock clock;
 
-	CertificateController(CertificateRepository certificates, TetherProperties properties, Clock clock) {
+	CertificateController(CertificateRepository certificates, Revocations revocations, TetherProperties properties,
+			Clock clock) {
 		this.certificates = certificates;
+		this.revocations = revocations;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -105,7 +113,18 @@ class CertificateController {
 			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No certificate with serial number " + serial));
 	}
 
+	@PostMapping("/{serial}/revoke")
+	CertificateView revoke(@PathVariable String serial, @RequestBody(required = false) RevokeRequest body,
+			HttpServletRequest http) {
+		CertificateRecord record = this.revocations.revoke(serial, (body != null) ? body.reason() : null,
+				ClientCertificates.caller(http));
+		return CertificateView.of(record, this.clock.instant(), false);
+	}
+
 	record CertificateList(List<CertificateView> certificates) {
+	}
+
+	record RevokeRequest(String reason) {
 	}
 
 }

@@ -69,6 +69,12 @@ public class CertificateRecord implements Persistable<String> {
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
 
+	@Column(name = "revoked_at")
+	private Instant revokedAt;
+
+	@Column(name = "revocation_reason", length = 32)
+	private String revocationReason;
+
 	// a record is inserted once and never merged: a serial number collision must fail on
 	// the primary key, not overwrite the earlier certificate
 	@Transient
@@ -110,6 +116,20 @@ public class CertificateRecord implements Persistable<String> {
 	@PostLoad
 	void markPersisted() {
 		this.isNew = false;
+	}
+
+	void revoke(Instant at, String reason) {
+		this.status = Status.REVOKED;
+		this.revokedAt = at;
+		this.revocationReason = reason;
+	}
+
+	public Instant getRevokedAt() {
+		return this.revokedAt;
+	}
+
+	public String getRevocationReason() {
+		return this.revocationReason;
 	}
 
 	public String getSerialNumber() {

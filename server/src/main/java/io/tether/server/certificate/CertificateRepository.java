@@ -1,6 +1,7 @@
 package io.tether.server.certificate;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.data.jpa.domain.Specification;
@@ -11,6 +12,10 @@ public interface CertificateRepository
 		extends JpaRepository<CertificateRecord, String>, JpaSpecificationExecutor<CertificateRecord> {
 
 	Optional<CertificateRecord> findBySerialNumber(String serialNumber);
+
+	Optional<CertificateRecord> findByX5tS256(String x5tS256);
+
+	List<CertificateRecord> findByRequestedByAndStatus(String requestedBy, CertificateRecord.Status status);
 
 	static Specification<CertificateRecord> hasSpiffeId(String spiffeId) {
 		return (root, query, builder) -> builder.equal(root.get("spiffeId"), spiffeId);

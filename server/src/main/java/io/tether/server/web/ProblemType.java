@@ -42,6 +42,10 @@ public enum ProblemType {
 
 	ENTRY_NOT_ASSIGNED("entry-not-assigned", HttpStatus.FORBIDDEN, "Entry not assigned to this agent"),
 
+	NOT_REVOCABLE("not-revocable", HttpStatus.FORBIDDEN, "Certificate not revocable through the API"),
+
+	CERTIFICATE_REVOKED("certificate-revoked", HttpStatus.FORBIDDEN, "Client certificate revoked"),
+
 	CONFLICT("conflict", HttpStatus.CONFLICT, "Conflict"),
 
 	NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),

@@ -1,0 +1,110 @@
+package io.tether.server.certificate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import io.tether.pki.SerialNumbers;
+import io.tether.server.TetherProperties;
+import io.tether.server.audit.AuditLog;
+import io.tether.server.web.ApiException;
+import io.tether.server.web.ProblemType;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Marks certificates revoked, with when and why, and audits each one. A revoked
+ * certificate keeps its row; token issuers and resource servers learn about it from
+ * {@code GET /v1/certificates/status}.
+ */
+@Service
+public class Revocations {
+
+	/** RFC 5280 reason names that make sense for a leaf. */
+	static final List<String> REASONS = List.of("unspecified", "keyCompromise", "affiliationChanged", "superseded",
+			"cessationOfOperation", "privilegeWithdrawn");
+
+	private final CertificateRepository certificates;
+
+	private final AuditLog audit;
+
+	private final TetherProperties properties;
+
+	private final Clock clock;
+
+	Revocations(CertificateRepository certificates, AuditLog audit, TetherProperties properties, Clock clock) {
+		this.certificates = certificates;
+		this.audit = audit;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * Revokes one certificate.
+	 * @param serial its serial number, hex
+	 * @param reason an RFC 5280 reason name, or {@code null} for {@code unspecified}
+	 * @param caller who asks, for the audit log
+	 * @return the revoked record
+	 */
+	@Transactional
+	public CertificateRecord revoke(String serial, String reason, String caller) {
+		String checkedReason = reason(reason);
+		String hex;
+		try {
+			hex = SerialNumbers.toHex(SerialNumbers.fromHex(serial));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiException(ProblemType.BAD_REQUEST, ex.getMessage());
+		}
+		CertificateRecord record = this.certificates.findBySerialNumber(hex)
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No certificate with serial number " + serial));
+		if (record.getStatus() == CertificateRecord.Status.REVOKED) {
+			throw new ApiException(ProblemType.CONFLICT, "Certificate " + hex + " was already revoked at "
+					+ record.getRevokedAt() + " (" + record.getRevocationReason() + ")");
+		}
+		String tetherPrefix = "spiffe://" + this.properties.trustDomain() + "/tether/";
+		if (record.getSpiffeId().startsWith(tetherPrefix)) {
+			throw new ApiException(ProblemType.NOT_REVOCABLE, "Certificate " + hex + " is Tether's own ("
+					+ record.getSpiffeId() + "); the server replaces its admin and TLS certificates itself");
+		}
+		revoke(record, checkedReason, caller, this.clock.instant());
+		return record;
+	}
+
+	/**
+	 * Revokes every unrevoked certificate a requester obtained, in the caller's
+	 * transaction (used when an agent is evicted).
+	 * @param requester the {@code requestedBy} of the records
+	 * @param reason an RFC 5280 reason name
+	 * @param caller who asks, for the audit log
+	 * @return how many were revoked
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public int revokeAllRequestedBy(String requester, String reason, String caller) {
+		Instant now = this.clock.instant();
+		List<CertificateRecord> records = this.certificates.findByRequestedByAndStatus(requester,
+				CertificateRecord.Status.ISSUED);
+		records.forEach((record) -> revoke(record, reason, caller, now));
+		return records.size();
+	}
+
+	private void revoke(CertificateRecord record, String reason, String caller, Instant now) {
+		record.revoke(now, reason);
+		this.certificates.save(record);
+		this.audit.record(caller, "certificate.revoked", record.getSerialNumber(),
+				"spiffeId=" + record.getSpiffeId() + " reason=" + reason);
+	}
+
+	private static String reason(String reason) {
+		if (reason == null) {
+			return "unspecified";
+		}
+		if (!REASONS.contains(reason)) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'reason' must be one of " + REASONS);
+		}
+		return reason;
+	}
+
+}
