@@ -1,11 +1,16 @@
 package io.tether.server.bundle;
 
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
 import io.tether.pki.Pem;
 import io.tether.server.authority.CertificateAuthority;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -23,12 +28,20 @@ class BundleController {
 		this.authority = authority;
 	}
 
+	/**
+	 * @param intermediates also the active intermediate(s), after the roots: for relying
+	 * parties that must accept clients sending only their leaf (RFC 8705 token issuers)
+	 */
 	@GetMapping(path = "/v1/bundle", produces = { PEM_FILE, "text/plain" })
-	ResponseEntity<String> bundle() {
+	ResponseEntity<String> bundle(@RequestParam(defaultValue = "false") boolean intermediates) {
+		List<X509Certificate> certificates = new ArrayList<>(this.authority.trustAnchors());
+		if (intermediates) {
+			certificates.add(this.authority.activeIntermediate());
+		}
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noCache())
 			.header("Content-Type", PEM_FILE)
-			.body(Pem.write(this.authority.trustAnchors()));
+			.body(Pem.write(certificates));
 	}
 
 }

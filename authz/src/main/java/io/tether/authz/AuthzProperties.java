@@ -1,0 +1,98 @@
+package io.tether.authz;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code tether.authz.*}.
+ *
+ * @param issuer the {@code iss} of tokens and the metadata's issuer (this server's URL)
+ * @param caUrl the Tether CA, for the trust bundle and certificate status
+ * @param credentials this server's own Tether identity (agent-written PEM files), used
+ * for its TLS and to ask the CA
+ * @param tokenTtl access token lifetime; never beyond the client certificate's notAfter
+ * @param statusCacheTtl how long a certificate status from the CA is reused
+ * @param bundleRefresh how often the trust bundle is fetched again from the CA
+ * @param signingKeyRotation how often a new token signing key is made
+ * @param clients which SPIFFE IDs are OAuth clients, and what they may ask for
+ */
+@ConfigurationProperties("tether.authz")
+public record AuthzProperties(URI issuer, URI caUrl, Credentials credentials, @DefaultValue("PT5M") Duration tokenTtl,
+		@DefaultValue("PT30S") Duration statusCacheTtl, @DefaultValue("PT5M") Duration bundleRefresh,
+		@DefaultValue("PT24H") Duration signingKeyRotation, @DefaultValue List<ClientRule> clients) {
+
+	public AuthzProperties {
+		require(issuer, "tether.authz.issuer");
+		require(caUrl, "tether.authz.ca-url");
+		require(credentials, "tether.authz.credentials");
+		if (tokenTtl.isNegative() || tokenTtl.isZero()) {
+			throw new IllegalArgumentException("tether.authz.token-ttl must be positive");
+		}
+		clients = List.copyOf(clients);
+	}
+
+	private static void require(Object value, String name) {
+		if (value == null) {
+			throw new IllegalArgumentException(name + " is required");
+		}
+	}
+
+	/**
+	 * The agent-written files of this server's own certificate.
+	 *
+	 * @param certificate PEM chain, leaf first
+	 * @param key PEM private key
+	 * @param bundle PEM trust bundle
+	 */
+	public record Credentials(Path certificate, Path key, Path bundle) {
+
+		public Credentials {
+			require(certificate, "tether.authz.credentials.certificate");
+			require(key, "tether.authz.credentials.key");
+			require(bundle, "tether.authz.credentials.bundle");
+		}
+
+	}
+
+	/**
+	 * An OAuth client: a workload whose SPIFFE ID equals {@code spiffeId}, or starts with
+	 * {@code spiffeIdPrefix}.
+	 *
+	 * @param spiffeId exact SPIFFE ID, or {@code null}
+	 * @param spiffeIdPrefix a path prefix such as {@code spiffe://td/ns/payments/}, or
+	 * {@code null}
+	 * @param scopes the scopes it may be granted
+	 * @param audiences the {@code aud} of its tokens (the resource servers)
+	 */
+	public record ClientRule(String spiffeId, String spiffeIdPrefix, @DefaultValue List<String> scopes,
+			@DefaultValue List<String> audiences) {
+
+		public ClientRule {
+			if ((spiffeId == null) == (spiffeIdPrefix == null)) {
+				throw new IllegalArgumentException(
+						"each tether.authz.clients entry needs exactly one of spiffe-id or spiffe-id-prefix");
+			}
+			if (spiffeIdPrefix != null && !spiffeIdPrefix.endsWith("/")) {
+				throw new IllegalArgumentException("tether.authz.clients spiffe-id-prefix '" + spiffeIdPrefix
+						+ "' must end with '/', so that /ns/pay does not also match /ns/payroll");
+			}
+			scopes = List.copyOf(scopes);
+			audiences = List.copyOf(audiences);
+		}
+
+		boolean matches(String id) {
+			return (this.spiffeId != null) ? this.spiffeId.equals(id) : id.startsWith(this.spiffeIdPrefix);
+		}
+
+		int specificity() {
+			return (this.spiffeId != null) ? Integer.MAX_VALUE : this.spiffeIdPrefix.length();
+		}
+
+	}
+
+}

@@ -1,0 +1,304 @@
+package io.tether.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
+
+import io.tether.pki.Pem;
+import io.tether.pki.TlsContexts;
+import io.tether.pki.testing.Commands;
+import io.tether.workload.binding.BoundTokenVerifier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The main path end to end: a CA, an agent feeding four workloads, the authorization
+ * server as a process of its own, and a resource server on the workload library.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthzIT {
+
+	private static final String TD = TetherServer.TRUST_DOMAIN;
+
+	private Path work;
+
+	private TetherServer ca;
+
+	private final List<RunningProcess> processes = new ArrayList<>();
+
+	private String authz;
+
+	private ResourceServer resources;
+
+	@BeforeAll
+	void startEverything() throws IOException {
+		this.work = Files.createTempDirectory("tether-authz-e2e");
+		this.ca = new TetherServer(this.work.resolve("ca"), RunningProcess.freePort()).start();
+		this.ca.createEntry(id("ns/authz"), "host-authz", List.of("localhost"), "PT10M");
+		this.ca.createEntry(id("ns/orders"), "host-authz", List.of("localhost"), "PT10M");
+		this.ca.createEntry(id("ns/client"), "host-authz", List.of(), "PT30S");
+		this.ca.createEntry(id("ns/other"), "host-authz", List.of(), "PT10M");
+		this.ca.createEntry(id("ns/revoked"), "host-authz", List.of(), "PT10M");
+		Path config = this.work.resolve("agent.yaml");
+		StringBuilder workloads = new StringBuilder();
+		for (String name : List.of("authz", "orders", "client", "other", "revoked")) {
+			Path out = this.work.resolve(name);
+			workloads.append("""
+					  - spiffeId: %s
+					    outputs: {certificate: %s/cert.pem, key: %s/key.pem, bundle: %s/bundle.pem}
+					""".formatted(id("ns/" + name), out, out, out));
+		}
+		Files.writeString(config, """
+				servers: [%s]
+				joinToken: %s
+				dataDir: %s
+				workloads:
+				%s""".formatted(this.ca.url(), this.ca.createToken("host-authz"), this.work.resolve("agent-data"),
+				workloads));
+		this.processes
+			.add(RunningProcess.start(
+					List.of(System.getProperty("tether.java"), "-Xmx32m", "-jar",
+							System.getProperty("tether.agent.jar"), "--config", config.toString()),
+					this.work.resolve("agent.log")));
+		for (String name : List.of("authz", "orders", "client", "other", "revoked")) {
+			Path key = this.work.resolve(name).resolve("key.pem");
+			RunningProcess.await(key + " written", Duration.ofSeconds(60), () -> Files.exists(key));
+		}
+
+		int port = RunningProcess.freePort();
+		this.authz = "https://localhost:" + port;
+		Path credentials = this.work.resolve("authz");
+		RunningProcess server = RunningProcess.start(List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar",
+				System.getProperty("tether.authz.jar"), "--server.port=" + port, "--tether.authz.issuer=" + this.authz,
+				"--tether.authz.ca-url=" + this.ca.url(),
+				"--tether.authz.credentials.certificate=" + credentials.resolve("cert.pem"),
+				"--tether.authz.credentials.key=" + credentials.resolve("key.pem"),
+				"--tether.authz.credentials.bundle=" + credentials.resolve("bundle.pem"),
+				"--tether.authz.status-cache-ttl=PT1S",
+				"--tether.authz.clients[0].spiffe-id-prefix=spiffe://" + TD + "/ns/",
+				"--tether.authz.clients[0].scopes[0]=orders.read", "--tether.authz.clients[0].audiences[0]=orders"),
+				this.work.resolve("authz.log"));
+		this.processes.add(server);
+		server.awaitLog("Started TetherAuthzApplication", Duration.ofSeconds(120));
+
+		Path orders = this.work.resolve("orders");
+		this.resources = new ResourceServer(context(orders),
+				BoundTokenVerifier.fromJwkSetUri(URI.create(this.authz + "/oauth2/jwks"), context(orders))
+					.issuer(this.authz)
+					.audience("orders")
+					.build());
+	}
+
+	@AfterAll
+	void stopEverything() {
+		if (this.resources != null) {
+			this.resources.close();
+		}
+		this.processes.forEach(RunningProcess::close);
+		if (this.ca != null) {
+			this.ca.close();
+		}
+	}
+
+	@Test
+	void boundTokenIsAcceptedOnlyWithItsOwnCertificate() throws Exception {
+		Path client = this.work.resolve("client");
+		// one read of the 30 s certificate for both the handshake and openssl
+		String pem = Files.readString(client.resolve("cert.pem"));
+		HttpClient http = HttpClient.newBuilder()
+			.sslContext(TlsContexts.mutual(Pem.readPrivateKey(Files.readString(client.resolve("key.pem"))),
+					Pem.readCertificates(pem), Pem.readCertificates(Files.readString(client.resolve("bundle.pem")))))
+			.build();
+		JsonNode response = token(http);
+		String token = response.get("access_token").asString();
+		assertThat(response.get("token_type").asString()).isEqualTo("Bearer");
+
+		// cnf is what openssl computes from the agent's certificate file
+		Files.writeString(this.work.resolve("leaf.pem"), Pem.write(Pem.readCertificates(pem).get(0)));
+		Commands.Result openssl = Commands.run(this.work, "sh", "-c",
+				"openssl x509 -in leaf.pem -outform DER | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=\\n'");
+		assertThat(openssl.exitCode()).as(openssl.output()).isZero();
+		JsonNode claims = claims(token);
+		assertThat(claims.get("cnf").get("x5t#S256").asString()).isEqualTo(openssl.output()).hasSize(43);
+		assertThat(claims.get("sub").asString()).isEqualTo(id("ns/client"));
+		JsonNode audience = claims.get("aud");
+		assertThat(audience.isArray() ? audience.get(0).asString() : audience.asString()).isEqualTo("orders");
+		X509Certificate leaf = Pem.readCertificates(pem).get(0);
+		assertThat(Instant.ofEpochSecond(claims.get("exp").asLong()))
+			.as("exp is capped at the 30 s certificate's notAfter, not the 5 min token TTL")
+			.isBeforeOrEqualTo(leaf.getNotAfter().toInstant());
+
+		assertThat(call(http, token).statusCode()).isEqualTo(200);
+		HttpResponse<String> replayed = call(client(this.work.resolve("other")), token);
+		assertThat(replayed.statusCode()).isEqualTo(401);
+		assertThat(replayed.headers().firstValue("WWW-Authenticate")).get()
+			.asString()
+			.contains("invalid_token", "another certificate");
+		assertThat(call(anonymous(), token).statusCode()).isEqualTo(401);
+		assertThat(call(http, alterCnf(token)).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void afterRotationTheOldTokenIsRefusedAndANewOneWorks() throws Exception {
+		Path client = this.work.resolve("client");
+		X509Certificate before = Pem.readCertificates(Files.readString(client.resolve("cert.pem"))).get(0);
+		String old = token(client(client)).get("access_token").asString();
+		RunningProcess.await("the client certificate rotated", Duration.ofSeconds(60), () -> {
+			try {
+				return !Pem.readCertificates(Files.readString(client.resolve("cert.pem"))).get(0).equals(before);
+			}
+			catch (IOException | RuntimeException ex) {
+				return false;
+			}
+		});
+		HttpClient rotated = client(client);
+		assertThat(call(rotated, old).statusCode()).isEqualTo(401);
+		assertThat(call(rotated, token(rotated).get("access_token").asString()).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void revokedCertificateGetsNoTokenAndItsTokensIntrospectInactive() throws Exception {
+		Path revoked = this.work.resolve("revoked");
+		HttpClient http = client(revoked);
+		String token = token(http).get("access_token").asString();
+		HttpClient introspector = client(this.work.resolve("other"));
+		JsonNode active = introspect(introspector, token);
+		assertThat(active.get("active").asBoolean()).isTrue();
+		assertThat(active.get("cnf").get("x5t#S256").asString())
+			.isEqualTo(claims(token).get("cnf").get("x5t#S256").asString());
+
+		X509Certificate leaf = Pem.readCertificates(Files.readString(revoked.resolve("cert.pem"))).get(0);
+		this.ca.post("/v1/certificates/" + leaf.getSerialNumber().toString(16) + "/revoke",
+				java.util.Map.of("reason", "keyCompromise"));
+		RunningProcess.await("the status cache to expire", Duration.ofSeconds(10),
+				() -> !introspect(introspector, token).get("active").asBoolean());
+		HttpResponse<String> refused = tokenResponse(http);
+		assertThat(refused.statusCode()).isEqualTo(401);
+		assertThat(refused.body()).contains("invalid_client");
+	}
+
+	@Test
+	void metadataAnnouncesCertificateBoundTokensAndMtlsAliases() throws Exception {
+		HttpResponse<String> response = anonymous().send(
+				HttpRequest.newBuilder(URI.create(this.authz + "/.well-known/oauth-authorization-server")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		JsonNode metadata = TetherServer.JSON.readTree(response.body());
+		assertThat(metadata.get("tls_client_certificate_bound_access_tokens").asBoolean()).isTrue();
+		assertThat(metadata.get("mtls_endpoint_aliases").get("token_endpoint").asString())
+			.isEqualTo(this.authz + "/oauth2/token");
+		assertThat(metadata.get("issuer").asString()).isEqualTo(this.authz);
+	}
+
+	private JsonNode token(HttpClient http) throws Exception {
+		HttpResponse<String> response = tokenResponse(http);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return TetherServer.JSON.readTree(response.body());
+	}
+
+	private HttpResponse<String> tokenResponse(HttpClient http) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(this.authz + "/oauth2/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=orders.read"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private JsonNode introspect(HttpClient http, String token) {
+		try {
+			HttpResponse<String> response = http
+				.send(HttpRequest.newBuilder(URI.create(this.authz + "/oauth2/introspect"))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+			return TetherServer.JSON.readTree(response.body());
+		}
+		catch (IOException ex) {
+			throw new AssertionError(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	private HttpResponse<String> call(HttpClient http, String token) throws Exception {
+		return http.send(
+				HttpRequest.newBuilder(this.resources.uri()).header("Authorization", "Bearer " + token).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static JsonNode claims(String token) {
+		return TetherServer.JSON
+			.readTree(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * The same token with the thumbprint in cnf swapped for another: the signature no
+	 * longer matches.
+	 */
+	private String alterCnf(String token) throws IOException {
+		String[] parts = token.split("\\.");
+		String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+		String x5t = claims(token).get("cnf").get("x5t#S256").asString();
+		String other = Pem.readCertificates(Files.readString(this.work.resolve("other/cert.pem")))
+			.get(0)
+			.getSerialNumber()
+			.toString(16);
+		String altered = payload.replace(x5t, (other + x5t).substring(0, x5t.length()));
+		return parts[0] + "."
+				+ Base64.getUrlEncoder().withoutPadding().encodeToString(altered.getBytes(StandardCharsets.UTF_8)) + "."
+				+ parts[2];
+	}
+
+	private HttpClient client(Path credentials) throws IOException {
+		return HttpClient.newBuilder().sslContext(context(credentials)).build();
+	}
+
+	private HttpClient anonymous() throws IOException {
+		return HttpClient.newBuilder().sslContext(trustOnly(this.work.resolve("client"))).build();
+	}
+
+	private static SSLContext context(Path credentials) throws IOException {
+		return TlsContexts.mutual(Pem.readPrivateKey(Files.readString(credentials.resolve("key.pem"))),
+				Pem.readCertificates(Files.readString(credentials.resolve("cert.pem"))),
+				Pem.readCertificates(Files.readString(credentials.resolve("bundle.pem"))));
+	}
+
+	private static SSLContext trustOnly(Path credentials) throws IOException {
+		try {
+			javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory
+				.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(io.tether.pki.Pkcs12
+				.trustStore(Pem.readCertificates(Files.readString(credentials.resolve("bundle.pem")))));
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, trust.getTrustManagers(), null);
+			return context;
+		}
+		catch (java.security.GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String id(String path) {
+		return "spiffe://" + TD + "/" + path;
+	}
+
+}
