@@ -205,6 +205,13 @@ class AuthzIT {
 		assertThat(metadata.get("mtls_endpoint_aliases").get("token_endpoint").asString())
 			.isEqualTo(this.authz + "/oauth2/token");
 		assertThat(metadata.get("issuer").asString()).isEqualTo(this.authz);
+		String jwks = anonymous()
+			.send(HttpRequest.newBuilder(URI.create(metadata.get("jwks_uri").asString())).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		JsonNode key = TetherServer.JSON.readTree(jwks).get("keys").get(0);
+		assertThat(key.get("kty").asString()).isEqualTo("EC");
+		assertThat(key.has("d")).as("the private part is never published").isFalse();
 	}
 
 	private JsonNode token(HttpClient http) throws Exception {
