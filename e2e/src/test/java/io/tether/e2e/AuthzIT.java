@@ -9,17 +9,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.net.ssl.SSLContext;
 
 import io.tether.pki.Pem;
 import io.tether.pki.TlsContexts;
 import io.tether.pki.testing.Commands;
+import io.tether.workload.PemFileCredentialSource;
+import io.tether.workload.binding.BoundTokenClient;
 import io.tether.workload.binding.BoundTokenVerifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +177,30 @@ class AuthzIT {
 		HttpClient rotated = client(client);
 		assertThat(call(rotated, old).statusCode()).isEqualTo(401);
 		assertThat(call(rotated, token(rotated).get("access_token").asString()).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void tokenClientKeepsCallingAcrossACertificateRotationWithoutAFailedCall() throws Exception {
+		Path client = this.work.resolve("client");
+		try (PemFileCredentialSource credentials = PemFileCredentialSource.watch(client.resolve("cert.pem"),
+				client.resolve("key.pem"), client.resolve("bundle.pem"));
+				BoundTokenClient tokens = new BoundTokenClient(URI.create(this.authz + "/oauth2/token"), "orders.read",
+						credentials, Clock.systemUTC())) {
+			Set<String> thumbprints = new LinkedHashSet<>();
+			int calls = 0;
+			Instant deadline = Instant.now().plusSeconds(60);
+			while (thumbprints.size() < 2 || calls < 5) {
+				assertThat(Instant.now()).as("a rotation within 60 s").isBefore(deadline);
+				HttpResponse<String> response = tokens.send(HttpRequest.newBuilder(this.resources.uri()),
+						HttpResponse.BodyHandlers.ofString());
+				assertThat(response.statusCode()).as("call " + calls + ": " + response.body()).isEqualTo(200);
+				thumbprints.add(claims(tokens.token()).get("cnf").get("x5t#S256").asString());
+				calls++;
+				Thread.sleep(250);
+			}
+			assertThat(thumbprints).as("tokens bound to the old and the new certificate")
+				.hasSizeGreaterThanOrEqualTo(2);
+		}
 	}
 
 	@Test
