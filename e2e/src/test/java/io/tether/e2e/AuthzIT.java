@@ -2,6 +2,7 @@ package io.tether.e2e;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +26,9 @@ import io.tether.pki.TlsContexts;
 import io.tether.pki.testing.Commands;
 import io.tether.workload.PemFileCredentialSource;
 import io.tether.workload.binding.BoundTokenClient;
+import io.tether.workload.binding.BoundTokenFilter;
 import io.tether.workload.binding.BoundTokenVerifier;
+import io.tether.workload.binding.ClientCertificateResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -222,6 +225,95 @@ class AuthzIT {
 		HttpResponse<String> refused = tokenResponse(http);
 		assertThat(refused.statusCode()).isEqualTo(401);
 		assertThat(refused.body()).contains("invalid_client");
+	}
+
+	@Test
+	void behindNginxTheForwardedCertificateIsBelievedButTheSameHeaderSentDirectlyIsNot() throws Exception {
+		Path dir = Files.createDirectories(this.work.resolve("nginx"));
+		Path orders = this.work.resolve("orders");
+		// nginx connects to the backend from 127.0.0.2: the only address whose header is
+		// believed
+		BoundTokenFilter filter = new BoundTokenFilter(
+				BoundTokenVerifier.fromJwkSetUri(URI.create(this.authz + "/oauth2/jwks"), context(orders))
+					.issuer(this.authz)
+					.audience("orders")
+					.build(),
+				ClientCertificateResolver.behindProxies(List.of("127.0.0.2"), "X-Client-Cert",
+						ClientCertificateResolver.HeaderFormat.URL_ENCODED_PEM));
+		int port = RunningProcess.freePort();
+		Path conf = dir.resolve("nginx.conf");
+		try (ServletResourceServer backend = new ServletResourceServer(dir.resolve("tomcat"), filter)) {
+			Files.writeString(conf, """
+					daemon on;
+					master_process on;
+					worker_processes 1;
+					pid %1$s/nginx.pid;
+					error_log %1$s/error.log;
+					events { worker_connections 64; }
+					http {
+					  access_log off;
+					  client_body_temp_path %1$s/tmp;
+					  proxy_temp_path %1$s/tmp;
+					  fastcgi_temp_path %1$s/tmp;
+					  uwsgi_temp_path %1$s/tmp;
+					  scgi_temp_path %1$s/tmp;
+					  server {
+					    listen 127.0.0.1:%2$d ssl;
+					    ssl_certificate %3$s/cert.pem;
+					    ssl_certificate_key %3$s/key.pem;
+					    ssl_client_certificate %3$s/bundle.pem;
+					    ssl_verify_client on;
+					    ssl_verify_depth 3;
+					    location / {
+					      proxy_pass http://127.0.0.1:%4$d;
+					      proxy_bind 127.0.0.2;
+					      proxy_set_header X-Client-Cert $ssl_client_escaped_cert;
+					    }
+					  }
+					}
+					""".formatted(dir, port, orders, backend.port()));
+			Commands.Result started = Commands.run(dir, "nginx", "-p", dir.toString(), "-c", conf.toString());
+			assertThat(started.exitCode()).as(started.output()).isZero();
+			try {
+				Path client = this.work.resolve("client");
+				String pem = Files.readString(client.resolve("cert.pem"));
+				HttpClient http = HttpClient.newBuilder()
+					.sslContext(TlsContexts.mutual(Pem.readPrivateKey(Files.readString(client.resolve("key.pem"))),
+							Pem.readCertificates(pem),
+							Pem.readCertificates(Files.readString(client.resolve("bundle.pem")))))
+					.build();
+				String token = token(http).get("access_token").asString();
+				URI proxied = URI.create("https://localhost:" + port + "/orders");
+				HttpResponse<String> accepted = http.send(
+						HttpRequest.newBuilder(proxied).header("Authorization", "Bearer " + token).build(),
+						HttpResponse.BodyHandlers.ofString());
+				assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+				assertThat(accepted.body()).isEqualTo("orders for " + id("ns/client"));
+
+				HttpResponse<String> otherCertificate = client(this.work.resolve("other")).send(
+						HttpRequest.newBuilder(proxied).header("Authorization", "Bearer " + token).build(),
+						HttpResponse.BodyHandlers.ofString());
+				assertThat(otherCertificate.statusCode()).isEqualTo(401);
+
+				// the client's own certificate in the header, straight to the backend:
+				// ignored
+				String escaped = URLEncoder
+					.encode(Pem.write(Pem.readCertificates(pem).get(0)), StandardCharsets.US_ASCII)
+					.replace("+", "%20");
+				HttpResponse<String> direct = HttpClient.newHttpClient()
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + backend.port() + "/orders"))
+						.header("Authorization", "Bearer " + token)
+						.header("X-Client-Cert", escaped)
+						.build(), HttpResponse.BodyHandlers.ofString());
+				assertThat(direct.statusCode()).isEqualTo(401);
+				assertThat(direct.headers().firstValue("WWW-Authenticate")).get()
+					.asString()
+					.contains("invalid_token", "presented none");
+			}
+			finally {
+				Commands.run(dir, "nginx", "-p", dir.toString(), "-c", conf.toString(), "-s", "stop");
+			}
+		}
 	}
 
 	@Test
