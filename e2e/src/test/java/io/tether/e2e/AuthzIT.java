@@ -60,7 +60,7 @@ class AuthzIT {
 	void startEverything() throws IOException {
 		this.work = Files.createTempDirectory("tether-authz-e2e");
 		this.ca = new TetherServer(this.work.resolve("ca"), RunningProcess.freePort()).start();
-		this.ca.createEntry(id("ns/authz"), "host-authz", List.of("localhost"), "PT10M");
+		this.ca.createEntry(id("ns/authz"), "host-authz", List.of("localhost"), "PT30S");
 		this.ca.createEntry(id("ns/orders"), "host-authz", List.of("localhost"), "PT10M");
 		this.ca.createEntry(id("ns/client"), "host-authz", List.of(), "PT30S");
 		this.ca.createEntry(id("ns/other"), "host-authz", List.of(), "PT10M");
@@ -313,6 +313,33 @@ class AuthzIT {
 			finally {
 				Commands.run(dir, "nginx", "-p", dir.toString(), "-c", conf.toString(), "-s", "stop");
 			}
+		}
+	}
+
+	@Test
+	void authzServesItsRotatedCertificateWithoutARestart() throws Exception {
+		Path own = this.work.resolve("authz");
+		X509Certificate first = Pem.readCertificates(Files.readString(own.resolve("cert.pem"))).get(0);
+		RunningProcess.await("the authorization server serving a newer certificate than " + first.getSerialNumber(),
+				Duration.ofSeconds(60), () -> {
+					try {
+						X509Certificate onDisk = Pem.readCertificates(Files.readString(own.resolve("cert.pem"))).get(0);
+						return !onDisk.equals(first) && served().equals(onDisk);
+					}
+					catch (IOException | RuntimeException ex) {
+						return false;
+					}
+				});
+		assertThat(token(client(this.work.resolve("other"))).get("access_token").asString()).isNotEmpty();
+	}
+
+	private X509Certificate served() throws IOException {
+		URI uri = URI.create(this.authz);
+		try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustOnly(this.work.resolve("client"))
+			.getSocketFactory()
+			.createSocket(uri.getHost(), uri.getPort())) {
+			socket.startHandshake();
+			return (X509Certificate) socket.getSession().getPeerCertificates()[0];
 		}
 	}
 
