@@ -21,6 +21,7 @@ import java.util.Set;
 
 import javax.net.ssl.SSLContext;
 
+import io.tether.demo.OrdersServer;
 import io.tether.pki.Pem;
 import io.tether.pki.TlsContexts;
 import io.tether.pki.testing.Commands;
@@ -54,7 +55,7 @@ class AuthzIT {
 
 	private String authz;
 
-	private ResourceServer resources;
+	private OrdersServer resources;
 
 	@BeforeAll
 	void startEverything() throws IOException {
@@ -108,7 +109,7 @@ class AuthzIT {
 		server.awaitLog("Started TetherAuthzApplication", Duration.ofSeconds(120));
 
 		Path orders = this.work.resolve("orders");
-		this.resources = new ResourceServer(context(orders),
+		this.resources = new OrdersServer(0, context(orders),
 				BoundTokenVerifier.fromJwkSetUri(URI.create(this.authz + "/oauth2/jwks"), context(orders))
 					.issuer(this.authz)
 					.audience("orders")

@@ -1,12 +1,14 @@
-package io.tether.e2e;
+package io.tether.demo;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.CountDownLatch;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -16,21 +18,33 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.tether.workload.PemFileCredentialSource;
+import io.tether.workload.TetherSsl;
 import io.tether.workload.binding.BoundTokenVerifier;
 import io.tether.workload.binding.InvalidTokenException;
 import io.tether.workload.binding.VerifiedToken;
 
 /**
- * A resource server over HTTPS with the workload library: client certificates requested,
- * every request needs a token bound to the connection's certificate. {@code GET /orders}
- * answers 200 with the token's subject, or 401 with RFC 6750's header.
+ * A resource server over HTTPS on the workload library: client certificates requested,
+ * {@code GET /orders} needs a token bound to the connection's certificate and answers 200
+ * with the caller's SPIFFE ID, or 401 with RFC 6750's header. Each decision is printed.
+ *
+ * <pre>
+ * java -cp demo/target/tether-demo.jar io.tether.demo.OrdersServer PORT CERT KEY BUNDLE ISSUER AUDIENCE
+ * </pre>
  */
-final class ResourceServer implements AutoCloseable {
+public final class OrdersServer implements AutoCloseable {
 
 	private final HttpsServer server;
 
-	ResourceServer(SSLContext context, BoundTokenVerifier verifier) throws IOException {
-		this.server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+	/**
+	 * @param port the port on 127.0.0.1, 0 for any
+	 * @param context TLS: this server's certificate and the Tether trust
+	 * @param verifier checks the tokens
+	 * @throws IOException if the port cannot be bound
+	 */
+	public OrdersServer(int port, SSLContext context, BoundTokenVerifier verifier) throws IOException {
+		this.server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
 		this.server.setHttpsConfigurator(new HttpsConfigurator(context) {
 
 			@Override
@@ -42,10 +56,9 @@ final class ResourceServer implements AutoCloseable {
 
 		});
 		this.server.createContext("/orders", (exchange) -> {
-			HttpsExchange https = (HttpsExchange) exchange;
 			X509Certificate client = null;
 			try {
-				Certificate[] chain = https.getSSLSession().getPeerCertificates();
+				Certificate[] chain = ((HttpsExchange) exchange).getSSLSession().getPeerCertificates();
 				client = (X509Certificate) chain[0];
 			}
 			catch (SSLPeerUnverifiedException ex) {
@@ -68,6 +81,7 @@ final class ResourceServer implements AutoCloseable {
 				exchange.getResponseHeaders()
 					.add("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + body + "\"");
 			}
+			System.out.println("orders: " + status + " " + body);
 			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 			exchange.sendResponseHeaders(status, bytes.length);
 			try (OutputStream out = exchange.getResponseBody()) {
@@ -77,13 +91,34 @@ final class ResourceServer implements AutoCloseable {
 		this.server.start();
 	}
 
-	URI uri() {
+	/**
+	 * @return the URL of {@code /orders}
+	 */
+	public URI uri() {
 		return URI.create("https://localhost:" + this.server.getAddress().getPort() + "/orders");
 	}
 
 	@Override
 	public void close() {
 		this.server.stop(0);
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (args.length != 6) {
+			System.err.println("usage: OrdersServer PORT CERT KEY BUNDLE ISSUER AUDIENCE");
+			System.exit(2);
+		}
+		PemFileCredentialSource credentials = PemFileCredentialSource.watch(Path.of(args[1]), Path.of(args[2]),
+				Path.of(args[3]));
+		SSLContext context = TetherSsl.context(credentials);
+		BoundTokenVerifier verifier = BoundTokenVerifier.fromJwkSetUri(URI.create(args[4] + "/oauth2/jwks"), context)
+			.issuer(args[4])
+			.audience(args[5])
+			.build();
+		try (OrdersServer server = new OrdersServer(Integer.parseInt(args[0]), context, verifier)) {
+			System.out.println("orders: listening on " + server.uri());
+			new CountDownLatch(1).await();
+		}
 	}
 
 }

@@ -1,0 +1,92 @@
+package io.tether.demo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+
+import io.tether.pki.Pem;
+import io.tether.pki.TlsContexts;
+import io.tether.workload.PemFileCredentialSource;
+import io.tether.workload.binding.BoundTokenClient;
+
+/**
+ * A workload calling the orders server, for the demo.
+ *
+ * <pre>
+ * DemoClient call   AUTHZ ORDERS_URL CREDENTIALS_DIR SECONDS   calls every second with BoundTokenClient
+ * DemoClient token  AUTHZ CREDENTIALS_DIR                      prints a token for the current certificate
+ * DemoClient replay ORDERS_URL CREDENTIALS_DIR TOKEN           calls once with someone else's token
+ * </pre> Exit status 0 when every call got 200 ({@code call}), or the replay got 401.
+ */
+public final class DemoClient {
+
+	private DemoClient() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		switch ((args.length > 0) ? args[0] : "") {
+			case "call" -> System
+				.exit(call(URI.create(args[1]), URI.create(args[2]), Path.of(args[3]), Integer.parseInt(args[4])));
+			case "token" -> {
+				try (BoundTokenClient client = client(URI.create(args[1]), Path.of(args[2]))) {
+					System.out.println(client.token());
+				}
+			}
+			case "replay" -> System.exit(replay(URI.create(args[1]), Path.of(args[2]), args[3]));
+			default -> {
+				System.err.println("usage: DemoClient call|token|replay ...");
+				System.exit(2);
+			}
+		}
+	}
+
+	private static int call(URI authz, URI orders, Path credentials, int seconds) throws Exception {
+		int failed = 0;
+		try (BoundTokenClient client = client(authz, credentials)) {
+			for (int i = 0; i < seconds; i++) {
+				HttpResponse<String> response = client.send(HttpRequest.newBuilder(orders),
+						HttpResponse.BodyHandlers.ofString());
+				String x5t = thumbprintIn(client.token());
+				System.out.printf("call %2d: %d %s  (token bound to %s...)%n", i + 1, response.statusCode(),
+						response.body(), x5t.substring(0, 12));
+				failed += (response.statusCode() == 200) ? 0 : 1;
+				Thread.sleep(1000);
+			}
+		}
+		return (failed == 0) ? 0 : 1;
+	}
+
+	private static int replay(URI orders, Path credentials, String token) throws Exception {
+		HttpClient http = HttpClient.newBuilder()
+			.sslContext(TlsContexts.mutual(Pem.readPrivateKey(Files.readString(credentials.resolve("key.pem"))),
+					Pem.readCertificates(Files.readString(credentials.resolve("cert.pem"))),
+					Pem.readCertificates(Files.readString(credentials.resolve("bundle.pem")))))
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		HttpResponse<String> response = http.send(
+				HttpRequest.newBuilder(orders).header("Authorization", "Bearer " + token).build(),
+				HttpResponse.BodyHandlers.ofString());
+		System.out.println("replay: " + response.statusCode() + " " + response.body());
+		return (response.statusCode() == 401) ? 0 : 1;
+	}
+
+	private static BoundTokenClient client(URI authz, Path credentials) {
+		return new BoundTokenClient(URI.create(authz + "/oauth2/token"), "orders.read", PemFileCredentialSource
+			.watch(credentials.resolve("cert.pem"), credentials.resolve("key.pem"), credentials.resolve("bundle.pem")),
+				Clock.systemUTC());
+	}
+
+	private static String thumbprintIn(String token) {
+		String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+		int at = payload.indexOf("x5t#S256\":\"") + "x5t#S256\":\"".length();
+		return payload.substring(at, payload.indexOf('"', at));
+	}
+
+}
