@@ -89,48 +89,27 @@ class AgentIT {
 	@Test
 	void nginxServesTheNewCertificateAfterItsReloadHook() throws IOException {
 		Path out = this.work.resolve("nginx");
-		Files.createDirectories(out);
 		int port = RunningProcess.freePort();
-		Path conf = out.resolve("nginx.conf");
-		Files.writeString(conf, """
-				daemon on;
-				master_process on;
-				worker_processes 1;
-				pid %1$s/nginx.pid;
-				error_log %1$s/error.log;
-				events { worker_connections 64; }
-				http {
-				  access_log off;
-				  client_body_temp_path %1$s/tmp;
-				  proxy_temp_path %1$s/tmp;
-				  fastcgi_temp_path %1$s/tmp;
-				  uwsgi_temp_path %1$s/tmp;
-				  scgi_temp_path %1$s/tmp;
-				  server {
-				    listen 127.0.0.1:%2$d ssl;
-				    ssl_certificate %1$s/cert.pem;
-				    ssl_certificate_key %1$s/key.pem;
-				    location / { return 200 "ok\\n"; }
-				  }
-				}
-				""".formatted(out, port));
+		Nginx nginx = new Nginx(out, """
+				server {
+				  listen 127.0.0.1:%1$d ssl;
+				  ssl_certificate %2$s/cert.pem;
+				  ssl_certificate_key %2$s/key.pem;
+				  location / { return 200 "ok\\n"; }
+				}""".formatted(port, out));
 		this.server.createEntry(id("ns/nginx"), "host-nginx", List.of("localhost"), "PT30S");
-		String hook = "    hook:\n      command: [nginx, -p, %s, -c, %s, -s, reload]\n      timeout: 10s\n"
-			.formatted(out, conf);
+		String hook = "    hook:\n      command: [%s]\n      timeout: 10s\n"
+			.formatted(String.join(", ", nginx.reloadCommand()));
 		startAgent("host-nginx", this.server, workload(id("ns/nginx"), out, hook));
 		RunningProcess.await("the first certificate", Duration.ofSeconds(30), () -> leafIfPresent(out) != null);
-		Commands.Result started = Commands.run(out, "nginx", "-p", out.toString(), "-c", conf.toString());
-		assertThat(started.exitCode()).as(started.output()).isZero();
-		try {
+		try (nginx) {
+			nginx.start();
 			assertThat(servedSerial(out, port)).isEqualTo(serialOf(out));
 			BigInteger first = serialOf(out);
 			RunningProcess.await("nginx serving a rotated certificate", Duration.ofSeconds(60), () -> {
 				BigInteger onDisk = serialOf(out);
 				return !onDisk.equals(first) && onDisk.equals(servedSerial(out, port));
 			});
-		}
-		finally {
-			Commands.run(out, "nginx", "-p", out.toString(), "-c", conf.toString(), "-s", "stop");
 		}
 	}
 

@@ -242,78 +242,55 @@ class AuthzIT {
 				ClientCertificateResolver.behindProxies(List.of("127.0.0.2"), "X-Client-Cert",
 						ClientCertificateResolver.HeaderFormat.URL_ENCODED_PEM));
 		int port = RunningProcess.freePort();
-		Path conf = dir.resolve("nginx.conf");
-		try (ServletResourceServer backend = new ServletResourceServer(dir.resolve("tomcat"), filter)) {
-			Files.writeString(conf, """
-					daemon on;
-					master_process on;
-					worker_processes 1;
-					pid %1$s/nginx.pid;
-					error_log %1$s/error.log;
-					events { worker_connections 64; }
-					http {
-					  access_log off;
-					  client_body_temp_path %1$s/tmp;
-					  proxy_temp_path %1$s/tmp;
-					  fastcgi_temp_path %1$s/tmp;
-					  uwsgi_temp_path %1$s/tmp;
-					  scgi_temp_path %1$s/tmp;
-					  server {
-					    listen 127.0.0.1:%2$d ssl;
-					    ssl_certificate %3$s/cert.pem;
-					    ssl_certificate_key %3$s/key.pem;
-					    ssl_client_certificate %3$s/bundle.pem;
-					    ssl_verify_client on;
-					    ssl_verify_depth 3;
-					    location / {
-					      proxy_pass http://127.0.0.1:%4$d;
-					      proxy_bind 127.0.0.2;
-					      proxy_set_header X-Client-Cert $ssl_client_escaped_cert;
-					    }
-					  }
-					}
-					""".formatted(dir, port, orders, backend.port()));
-			Commands.Result started = Commands.run(dir, "nginx", "-p", dir.toString(), "-c", conf.toString());
-			assertThat(started.exitCode()).as(started.output()).isZero();
-			try {
-				Path client = this.work.resolve("client");
-				String pem = Files.readString(client.resolve("cert.pem"));
-				HttpClient http = HttpClient.newBuilder()
-					.sslContext(TlsContexts.mutual(Pem.readPrivateKey(Files.readString(client.resolve("key.pem"))),
-							Pem.readCertificates(pem),
-							Pem.readCertificates(Files.readString(client.resolve("bundle.pem")))))
-					.build();
-				String token = token(http).get("access_token").asString();
-				URI proxied = URI.create("https://localhost:" + port + "/orders");
-				HttpResponse<String> accepted = http.send(
-						HttpRequest.newBuilder(proxied).header("Authorization", "Bearer " + token).build(),
-						HttpResponse.BodyHandlers.ofString());
-				assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
-				assertThat(accepted.body()).isEqualTo("orders for " + id("ns/client"));
+		try (ServletResourceServer backend = new ServletResourceServer(dir.resolve("tomcat"), filter);
+				Nginx nginx = new Nginx(dir, """
+						server {
+						  listen 127.0.0.1:%1$d ssl;
+						  ssl_certificate %2$s/cert.pem;
+						  ssl_certificate_key %2$s/key.pem;
+						  ssl_client_certificate %2$s/bundle.pem;
+						  ssl_verify_client on;
+						  ssl_verify_depth 3;
+						  location / {
+						    proxy_pass http://127.0.0.1:%3$d;
+						    proxy_bind 127.0.0.2;
+						    proxy_set_header X-Client-Cert $ssl_client_escaped_cert;
+						  }
+						}""".formatted(port, orders, backend.port()))) {
+			nginx.start();
+			Path client = this.work.resolve("client");
+			String pem = Files.readString(client.resolve("cert.pem"));
+			HttpClient http = HttpClient.newBuilder()
+				.sslContext(TlsContexts.mutual(Pem.readPrivateKey(Files.readString(client.resolve("key.pem"))),
+						Pem.readCertificates(pem),
+						Pem.readCertificates(Files.readString(client.resolve("bundle.pem")))))
+				.build();
+			String token = token(http).get("access_token").asString();
+			URI proxied = URI.create("https://localhost:" + port + "/orders");
+			HttpResponse<String> accepted = http.send(
+					HttpRequest.newBuilder(proxied).header("Authorization", "Bearer " + token).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+			assertThat(accepted.body()).isEqualTo("orders for " + id("ns/client"));
 
-				HttpResponse<String> otherCertificate = client(this.work.resolve("other")).send(
-						HttpRequest.newBuilder(proxied).header("Authorization", "Bearer " + token).build(),
-						HttpResponse.BodyHandlers.ofString());
-				assertThat(otherCertificate.statusCode()).isEqualTo(401);
+			HttpResponse<String> otherCertificate = client(this.work.resolve("other")).send(
+					HttpRequest.newBuilder(proxied).header("Authorization", "Bearer " + token).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(otherCertificate.statusCode()).isEqualTo(401);
 
-				// the client's own certificate in the header, straight to the backend:
-				// ignored
-				String escaped = URLEncoder
-					.encode(Pem.write(Pem.readCertificates(pem).get(0)), StandardCharsets.US_ASCII)
-					.replace("+", "%20");
-				HttpResponse<String> direct = HttpClient.newHttpClient()
-					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + backend.port() + "/orders"))
-						.header("Authorization", "Bearer " + token)
-						.header("X-Client-Cert", escaped)
-						.build(), HttpResponse.BodyHandlers.ofString());
-				assertThat(direct.statusCode()).isEqualTo(401);
-				assertThat(direct.headers().firstValue("WWW-Authenticate")).get()
-					.asString()
-					.contains("invalid_token", "presented none");
-			}
-			finally {
-				Commands.run(dir, "nginx", "-p", dir.toString(), "-c", conf.toString(), "-s", "stop");
-			}
+			// the client's own certificate in the header, straight to the backend:
+			// ignored
+			String escaped = URLEncoder.encode(Pem.write(Pem.readCertificates(pem).get(0)), StandardCharsets.US_ASCII)
+				.replace("+", "%20");
+			HttpResponse<String> direct = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + backend.port() + "/orders"))
+					.header("Authorization", "Bearer " + token)
+					.header("X-Client-Cert", escaped)
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(direct.statusCode()).isEqualTo(401);
+			assertThat(direct.headers().firstValue("WWW-Authenticate")).get()
+				.asString()
+				.contains("invalid_token", "presented none");
 		}
 	}
 

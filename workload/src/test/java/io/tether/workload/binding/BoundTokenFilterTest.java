@@ -37,11 +37,11 @@ class BoundTokenFilterTest {
 
 	@Test
 	void boundTokenOnItsCertificatesConnectionPassesWithTheTokenAttached() throws Exception {
-		HttpServletRequest request = Requests.request("203.0.113.9", Map.of("Authorization", "Bearer " + this.token),
-				Map.of(TLS, new X509Certificate[] { this.client }));
+		HttpServletRequest request = TestRequests.request("203.0.113.9",
+				Map.of("Authorization", "Bearer " + this.token), Map.of(TLS, new X509Certificate[] { this.client }));
 		Map<String, String> response = new HashMap<>();
 		AtomicBoolean passed = new AtomicBoolean();
-		this.filter.doFilter(request, Requests.response(response), (req, res) -> passed.set(true));
+		this.filter.doFilter(request, TestRequests.response(response), (req, res) -> passed.set(true));
 		assertThat(passed).isTrue();
 		assertThat(response).isEmpty();
 		assertThat(request.getAttribute(VerifiedToken.REQUEST_ATTRIBUTE)).isInstanceOf(VerifiedToken.class);
@@ -69,11 +69,11 @@ class BoundTokenFilterTest {
 	}
 
 	private Map<String, String> run(Map<String, String> headers, X509Certificate certificate) throws Exception {
-		HttpServletRequest request = Requests.request("203.0.113.9", headers,
+		HttpServletRequest request = TestRequests.request("203.0.113.9", headers,
 				(certificate != null) ? Map.of(TLS, new X509Certificate[] { certificate }) : Map.of());
 		Map<String, String> response = new HashMap<>();
 		AtomicBoolean passed = new AtomicBoolean();
-		this.filter.doFilter(request, Requests.response(response), (req, res) -> passed.set(true));
+		this.filter.doFilter(request, TestRequests.response(response), (req, res) -> passed.set(true));
 		assertThat(passed).isFalse();
 		return response;
 	}

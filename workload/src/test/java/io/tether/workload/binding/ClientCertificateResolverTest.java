@@ -34,32 +34,32 @@ class ClientCertificateResolverTest {
 
 	@Test
 	void directConnectionUsesTheTlsCertificateAndIgnoresTheHeader() throws Exception {
-		var request = Requests.request("203.0.113.9", Map.of("Client-Cert", rfc9440(this.proxy)),
+		var request = TestRequests.request("203.0.113.9", Map.of("Client-Cert", rfc9440(this.proxy)),
 				Map.of(TLS, new X509Certificate[] { this.client }));
 		assertThat(this.behindProxy.resolve(request)).contains(this.client);
 	}
 
 	@Test
 	void headerSentDirectlyByAClientIsIgnored() throws Exception {
-		var request = Requests.request("203.0.113.9", Map.of("Client-Cert", rfc9440(this.client)), Map.of());
+		var request = TestRequests.request("203.0.113.9", Map.of("Client-Cert", rfc9440(this.client)), Map.of());
 		assertThat(this.behindProxy.resolve(request)).isEmpty();
 		assertThat(ClientCertificateResolver.direct().resolve(request)).isEmpty();
 	}
 
 	@Test
 	void trustedProxysHeaderIsTheClientCertificateNotTheProxysOwn() throws Exception {
-		var exact = Requests.request("10.1.2.3", Map.of("client-cert", rfc9440(this.client)),
+		var exact = TestRequests.request("10.1.2.3", Map.of("client-cert", rfc9440(this.client)),
 				Map.of(TLS, new X509Certificate[] { this.proxy }));
 		assertThat(this.behindProxy.resolve(exact)).contains(this.client);
-		var inBlock = Requests.request("192.168.44.5", Map.of("Client-Cert", rfc9440(this.client)), Map.of());
+		var inBlock = TestRequests.request("192.168.44.5", Map.of("Client-Cert", rfc9440(this.client)), Map.of());
 		assertThat(this.behindProxy.resolve(inBlock)).contains(this.client);
-		var ipv6 = Requests.request("0:0:0:0:0:0:0:1", Map.of("Client-Cert", rfc9440(this.client)), Map.of());
+		var ipv6 = TestRequests.request("0:0:0:0:0:0:0:1", Map.of("Client-Cert", rfc9440(this.client)), Map.of());
 		assertThat(this.behindProxy.resolve(ipv6)).contains(this.client);
 	}
 
 	@Test
 	void trustedProxyWithoutHeaderMeansNoClientCertificate() {
-		var request = Requests.request("10.1.2.3", Map.of(), Map.of(TLS, new X509Certificate[] { this.proxy }));
+		var request = TestRequests.request("10.1.2.3", Map.of(), Map.of(TLS, new X509Certificate[] { this.proxy }));
 		assertThat(this.behindProxy.resolve(request)).isEmpty();
 	}
 
@@ -68,13 +68,13 @@ class ClientCertificateResolverTest {
 		ClientCertificateResolver nginx = ClientCertificateResolver.behindProxies(List.of("127.0.0.1"), "X-Client-Cert",
 				ClientCertificateResolver.HeaderFormat.URL_ENCODED_PEM);
 		String escaped = URLEncoder.encode(Pem.write(this.client), StandardCharsets.US_ASCII).replace("+", "%20");
-		var request = Requests.request("127.0.0.1", Map.of("X-Client-Cert", escaped), Map.of());
+		var request = TestRequests.request("127.0.0.1", Map.of("X-Client-Cert", escaped), Map.of());
 		assertThat(nginx.resolve(request)).contains(this.client);
 	}
 
 	@Test
 	void malformedHeaderFromTrustedProxyIsAnError() {
-		var request = Requests.request("10.1.2.3", Map.of("Client-Cert", "not-a-certificate"), Map.of());
+		var request = TestRequests.request("10.1.2.3", Map.of("Client-Cert", "not-a-certificate"), Map.of());
 		assertThatIllegalArgumentException().isThrownBy(() -> this.behindProxy.resolve(request))
 			.withMessageContaining("RFC 9440");
 	}

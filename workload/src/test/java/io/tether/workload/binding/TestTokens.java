@@ -22,13 +22,13 @@ import com.nimbusds.jwt.SignedJWT;
 /**
  * An authorization server's signing key for tests, and tokens signed with it.
  */
-final class TestTokens {
+public final class TestTokens {
 
 	static final String ISSUER = "https://authz.test";
 
 	private final ECKey key;
 
-	TestTokens(String keyId) {
+	public TestTokens(String keyId) {
 		try {
 			this.key = new ECKeyGenerator(Curve.P_256).keyID(keyId).generate();
 		}
@@ -37,11 +37,11 @@ final class TestTokens {
 		}
 	}
 
-	JWKSource<SecurityContext> publicKeys() {
+	public JWKSource<SecurityContext> publicKeys() {
 		return new ImmutableJWKSet<>(new JWKSet(this.key.toPublicJWK()));
 	}
 
-	JWTClaimsSet.Builder claims(Instant now, String x5tS256) {
+	public JWTClaimsSet.Builder claims(Instant now, String x5tS256) {
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER)
 			.subject("spiffe://example.org/ns/web")
 			.audience("orders")
@@ -56,7 +56,7 @@ final class TestTokens {
 		return claims;
 	}
 
-	String sign(JWTClaimsSet claims) {
+	public String sign(JWTClaimsSet claims) {
 		try {
 			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(this.key.getKeyID())
 				.type(JOSEObjectType.JWT)

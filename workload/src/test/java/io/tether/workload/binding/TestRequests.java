@@ -11,15 +11,15 @@ import jakarta.servlet.http.HttpServletResponse;
  * Minimal servlet request and response stand-ins: what the resolver and the filter read
  * and write, nothing else.
  */
-final class Requests {
+public final class TestRequests {
 
-	private Requests() {
+	private TestRequests() {
 	}
 
-	static HttpServletRequest request(String remoteAddress, Map<String, String> headers,
+	public static HttpServletRequest request(String remoteAddress, Map<String, String> headers,
 			Map<String, Object> attributes) {
 		Map<String, Object> mutable = new HashMap<>(attributes);
-		return (HttpServletRequest) Proxy.newProxyInstance(Requests.class.getClassLoader(),
+		return (HttpServletRequest) Proxy.newProxyInstance(TestRequests.class.getClassLoader(),
 				new Class<?>[] { HttpServletRequest.class }, (proxy, method, args) -> switch (method.getName()) {
 					case "getRemoteAddr" -> remoteAddress;
 					case "getHeader" -> headers.entrySet()
@@ -35,8 +35,8 @@ final class Requests {
 	}
 
 	/** A response that records status and headers into the given map ("status" key). */
-	static HttpServletResponse response(Map<String, String> recorded) {
-		return (HttpServletResponse) Proxy.newProxyInstance(Requests.class.getClassLoader(),
+	public static HttpServletResponse response(Map<String, String> recorded) {
+		return (HttpServletResponse) Proxy.newProxyInstance(TestRequests.class.getClassLoader(),
 				new Class<?>[] { HttpServletResponse.class }, (proxy, method, args) -> {
 					switch (method.getName()) {
 						case "setHeader" -> recorded.put((String) args[0], (String) args[1]);
