@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,12 +18,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import io.tether.demo.OrdersServer;
 import io.tether.pki.Pem;
+import io.tether.pki.Pkcs12;
+import io.tether.pki.Thumbprints;
 import io.tether.pki.TlsContexts;
 import io.tether.pki.testing.Commands;
 import io.tether.workload.PemFileCredentialSource;
@@ -166,6 +172,21 @@ class AuthzIT {
 	}
 
 	@Test
+	void clientSendingOnlyItsLeafIsAccepted() throws Exception {
+		// Spring's own converter would call a one-certificate chain self-signed and
+		// refuse it
+		Path other = this.work.resolve("other");
+		X509Certificate leaf = Pem.readCertificates(Files.readString(other.resolve("cert.pem"))).get(0);
+		HttpClient leafOnly = HttpClient.newBuilder()
+			.sslContext(TlsContexts.mutual(Pem.readPrivateKey(Files.readString(other.resolve("key.pem"))),
+					List.of(leaf), Pem.readCertificates(Files.readString(other.resolve("bundle.pem")))))
+			.build();
+		JsonNode claims = claims(token(leafOnly).get("access_token").asString());
+		assertThat(claims.get("sub").asString()).isEqualTo(id("ns/other"));
+		assertThat(claims.get("cnf").get("x5t#S256").asString()).isEqualTo(Thumbprints.x5tS256(leaf));
+	}
+
+	@Test
 	void afterRotationTheOldTokenIsRefusedAndANewOneWorks() throws Exception {
 		Path client = this.work.resolve("client");
 		X509Certificate before = Pem.readCertificates(Files.readString(client.resolve("cert.pem"))).get(0);
@@ -220,7 +241,7 @@ class AuthzIT {
 
 		X509Certificate leaf = Pem.readCertificates(Files.readString(revoked.resolve("cert.pem"))).get(0);
 		this.ca.post("/v1/certificates/" + leaf.getSerialNumber().toString(16) + "/revoke",
-				java.util.Map.of("reason", "keyCompromise"));
+				Map.of("reason", "keyCompromise"));
 		RunningProcess.await("the status cache to expire", Duration.ofSeconds(10),
 				() -> !introspect(introspector, token).get("active").asBoolean());
 		HttpResponse<String> refused = tokenResponse(http);
@@ -313,8 +334,7 @@ class AuthzIT {
 
 	private X509Certificate served() throws IOException {
 		URI uri = URI.create(this.authz);
-		try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustOnly(this.work.resolve("client"))
-			.getSocketFactory()
+		try (SSLSocket socket = (SSLSocket) trustOnly(this.work.resolve("client")).getSocketFactory()
 			.createSocket(uri.getHost(), uri.getPort())) {
 			socket.startHandshake();
 			return (X509Certificate) socket.getSession().getPeerCertificates()[0];
@@ -417,15 +437,13 @@ class AuthzIT {
 
 	private static SSLContext trustOnly(Path credentials) throws IOException {
 		try {
-			javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory
-				.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-			trust.init(io.tether.pki.Pkcs12
-				.trustStore(Pem.readCertificates(Files.readString(credentials.resolve("bundle.pem")))));
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(Pkcs12.trustStore(Pem.readCertificates(Files.readString(credentials.resolve("bundle.pem")))));
 			SSLContext context = SSLContext.getInstance("TLS");
 			context.init(null, trust.getTrustManagers(), null);
 			return context;
 		}
-		catch (java.security.GeneralSecurityException ex) {
+		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
