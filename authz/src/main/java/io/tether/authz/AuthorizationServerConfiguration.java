@@ -50,6 +50,11 @@ class AuthorizationServerConfiguration {
 	}
 
 	@Bean
+	ExpiringAuthorizations authorizations(Clock clock) {
+		return new ExpiringAuthorizations(clock);
+	}
+
+	@Bean
 	OAuth2TokenCustomizer<JwtEncodingContext> boundTokenCustomizer(SigningKeys keys) {
 		return new BoundTokenCustomizer(keys);
 	}
@@ -61,7 +66,7 @@ class AuthorizationServerConfiguration {
 
 	@Bean
 	SecurityFilterChain authorizationServer(HttpSecurity http, SpiffeClients clients, TrustBundle trust,
-			CertificateStatuses statuses, AuthzProperties properties) {
+			CertificateStatuses statuses, ExpiringAuthorizations authorizations, AuthzProperties properties) {
 		String issuer = properties.issuer().toString();
 		http.oauth2AuthorizationServer(
 				(server) -> server.registeredClientRepository(clients)

@@ -1,10 +1,6 @@
 package io.tether.authz;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import com.nimbusds.jose.jwk.JWK;
@@ -15,27 +11,6 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SigningKeysTest {
-
-	private static final class MovableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-11-25T09:00:00Z");
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-	}
 
 	private final MovableClock clock = new MovableClock();
 
@@ -54,12 +29,12 @@ class SigningKeysTest {
 		assertThat(this.keys.current().getKeyID()).isEqualTo(first);
 		assertThat(published()).containsExactly(first);
 
-		this.clock.now = this.clock.now.plus(Duration.ofHours(24));
+		this.clock.advance(Duration.ofHours(24));
 		String second = this.keys.current().getKeyID();
 		assertThat(second).isNotEqualTo(first);
 		assertThat(published()).containsExactly(second, first);
 
-		this.clock.now = this.clock.now.plus(Duration.ofMinutes(11));
+		this.clock.advance(Duration.ofMinutes(11));
 		assertThat(published()).containsExactly(second);
 	}
 
