@@ -158,6 +158,7 @@ abstract class OperatorApiScenarios extends FixtureScenarios {
 		assertThat(status.get("status").asString()).isEqualTo("revoked");
 		assertThat(status.get("revocationReason").asString()).isEqualTo("keyCompromise");
 		assertThat(status.get("serialNumber").asString()).isEqualTo(issued.serialNumber());
+		assertThat(status.get("known").asBoolean()).isTrue();
 		assertThat(adminGet("/v1/certificates?status=revoked&limit=1000").get("certificates"))
 			.extracting((certificate) -> certificate.get("serialNumber").asString())
 			.contains(issued.serialNumber());
@@ -170,7 +171,9 @@ abstract class OperatorApiScenarios extends FixtureScenarios {
 	@Test
 	void certificateStatusNeedsACertificateOfThisCaAndSaysUnknownForOthers() {
 		String unknown = Thumbprints.x5tS256(this.server.bundleFile().get(0)).replace('A', 'B');
-		assertThat(status(this.server.adminClient(), "a".repeat(43)).get("status").asString()).isEqualTo("unknown");
+		JsonNode stranger = status(this.server.adminClient(), "a".repeat(43));
+		assertThat(stranger.get("status").asString()).isEqualTo("unknown");
+		assertThat(stranger.get("known").asBoolean()).isFalse();
 		assertProblem(this.server.get(this.server.anonymousClient(), "/v1/certificates/status?x5tS256=" + unknown), 401,
 				"client-certificate-required");
 		assertProblem(this.server.get(this.server.adminClient(), "/v1/certificates/status?x5tS256=short"), 400,
