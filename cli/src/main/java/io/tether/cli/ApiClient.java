@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.function.Function;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 import io.tether.pki.Pem;
@@ -62,8 +63,21 @@ final class ApiClient implements AutoCloseable {
 		PrivateKey key = read(config, "key", config.key(), Pem::readPrivateKey);
 		List<X509Certificate> chain = read(config, "certificate", config.certificate(), Pem::readCertificates);
 		List<X509Certificate> bundle = read(config, "bundle", config.bundle(), Pem::readCertificates);
+		if (chain.isEmpty() || bundle.isEmpty()) {
+			throw new CliException(ExitCode.USAGE, "The "
+					+ (chain.isEmpty() ? "certificate file " + config.certificate() : "bundle file " + config.bundle())
+					+ " named in " + config.source() + " holds no certificate");
+		}
+		SSLContext tls;
+		try {
+			tls = TlsContexts.mutual(key, chain, bundle);
+		}
+		catch (PkiException | IllegalArgumentException ex) {
+			throw new CliException(ExitCode.USAGE, "The admin key and certificate in " + config.source()
+					+ " cannot be used together (" + ex.getMessage() + ")");
+		}
 		HttpClient http = HttpClient.newBuilder()
-			.sslContext(TlsContexts.mutual(key, chain, bundle))
+			.sslContext(tls)
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
@@ -216,6 +230,12 @@ final class ApiClient implements AutoCloseable {
 	}
 
 	private String refusalHint(String type) {
+		if (type.equals("not-revocable")) {
+			return "; the server replaces its own certificates itself";
+		}
+		if (type.equals("certificate-revoked")) {
+			return "; the client certificate in " + this.config.source() + " was revoked: use fresh admin credentials";
+		}
 		if (type.equals("client-certificate-required")) {
 			// the server names its CA in the handshake; a certificate of another CA is
 			// not even sent

@@ -91,6 +91,19 @@ class TetherCliTest {
 	}
 
 	@Test
+	void configurationNamingAFileWithoutACertificateIsUsageError(
+			@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+		var issued = io.tether.pki.testing.TestPki.root().leaf("spiffe://example.org/tether/admin");
+		java.nio.file.Files.writeString(dir.resolve("key.pem"), io.tether.pki.Pem.write(issued.keys().getPrivate()));
+		java.nio.file.Files.writeString(dir.resolve("bundle.pem"), io.tether.pki.Pem.write(issued.certificate()));
+		java.nio.file.Files.writeString(dir.resolve("config.yaml"),
+				"server: https://localhost:1\nbundle: bundle.pem\ncertificate: key.pem\nkey: key.pem\n");
+		Cli.Run run = Cli.run(Map.of("TETHER_CONFIG", dir.resolve("config.yaml").toString()), "status");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).startsWith("tether: ").contains("key.pem").hasLineCount(1);
+	}
+
+	@Test
 	void completionScriptCompletesCommandsAndVerbs() {
 		Cli.Run run = Cli.run("completion");
 		assertThat(run.exitCode()).isZero();

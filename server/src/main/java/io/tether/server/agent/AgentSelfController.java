@@ -79,9 +79,9 @@ class AgentSelfController {
 			// an entry of another agent is reported like a missing one: no probing
 			.orElseThrow(() -> new ApiException(ProblemType.ENTRY_NOT_ASSIGNED,
 					"Entry " + body.entryId() + " is not assigned to agent '" + agent + "'"));
-		SignedCertificate signed = this.issuance
-			.issue(new IssuanceRequest(csr, SpiffeId.parse(entry.getSpiffeId()), entry.getDnsNames(), entry.getTtl(),
-					ClientCertificates.caller(http), IssuanceRequest.Purpose.AGENT_WORKLOAD));
+		SignedCertificate signed = this.agents.issueWorkload(agent,
+				new IssuanceRequest(csr, SpiffeId.parse(entry.getSpiffeId()), entry.getDnsNames(), entry.getTtl(),
+						ClientCertificates.caller(http), IssuanceRequest.Purpose.AGENT_WORKLOAD));
 		return issued(signed, entry.getId());
 	}
 

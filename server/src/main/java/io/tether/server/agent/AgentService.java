@@ -106,7 +106,8 @@ public class AgentService {
 	 */
 	@Transactional
 	public int evict(String name, String caller) {
-		AgentEntity agent = get(name);
+		AgentEntity agent = this.agents.findForUpdateByName(name)
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No agent named '" + name + "'"));
 		if (agent.getStatus() == AgentEntity.Status.EVICTED) {
 			throw new ApiException(ProblemType.CONFLICT, "Agent '" + name + "' is already evicted");
 		}
@@ -128,8 +129,19 @@ public class AgentService {
 			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No agent named '" + name + "'"));
 	}
 
+	/**
+	 * Issues a workload certificate for an active agent: the status is checked under the
+	 * agent's row lock, in the transaction that records the certificate, so a certificate
+	 * cannot slip in after an eviction has revoked the agent's others.
+	 */
+	@Transactional
+	public SignedCertificate issueWorkload(String name, IssuanceRequest request) {
+		active(name);
+		return this.issuance.issue(request);
+	}
+
 	private AgentEntity active(String name) {
-		AgentEntity agent = this.agents.findById(name)
+		AgentEntity agent = this.agents.findForUpdateByName(name)
 			.orElseThrow(() -> new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' is not enrolled"));
 		if (agent.getStatus() != AgentEntity.Status.ACTIVE) {
 			throw new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' was evicted");

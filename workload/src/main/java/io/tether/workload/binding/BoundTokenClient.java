@@ -80,18 +80,51 @@ public final class BoundTokenClient implements AutoCloseable {
 	public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler)
 			throws IOException, InterruptedException {
 		Generation current = generation();
-		HttpResponse<T> response = current.http()
-			.send(request.setHeader("Authorization", "Bearer " + token(current)).build(), handler);
-		if (response.statusCode() == 401 && response.headers()
+		HttpResponse<T> response;
+		try {
+			response = current.http()
+				.send(request.setHeader("Authorization", "Bearer " + token(current)).build(), handler);
+		}
+		catch (IOException ex) {
+			if (isCurrent(current)) {
+				throw ex;
+			}
+			// the certificate rotated while this call was on its way: its client is
+			// closing
+			response = null;
+		}
+		if (response == null || (response.statusCode() == 401 && response.headers()
 			.firstValue("WWW-Authenticate")
 			.filter((value) -> value.contains("invalid_token"))
-			.isPresent()) {
+			.isPresent())) {
+			discard(response);
 			invalidate(current);
 			current = generation();
 			response = current.http()
 				.send(request.setHeader("Authorization", "Bearer " + token(current)).build(), handler);
 		}
 		return response;
+	}
+
+	private synchronized boolean isCurrent(Generation generation) {
+		return this.generation == generation && generation.credentials() == this.credentials.current();
+	}
+
+	/**
+	 * A body the caller never sees is closed, so that its connection is not left open.
+	 */
+	private static void discard(HttpResponse<?> response) throws IOException {
+		if (response != null && response.body() instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (IOException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new IOException(ex);
+			}
+		}
 	}
 
 	/**
