@@ -72,31 +72,7 @@ class AuthzIT {
 		this.ca.createEntry(id("ns/client"), "host-authz", List.of(), "PT30S");
 		this.ca.createEntry(id("ns/other"), "host-authz", List.of(), "PT10M");
 		this.ca.createEntry(id("ns/revoked"), "host-authz", List.of(), "PT10M");
-		Path config = this.work.resolve("agent.yaml");
-		StringBuilder workloads = new StringBuilder();
-		for (String name : List.of("authz", "orders", "client", "other", "revoked")) {
-			Path out = this.work.resolve(name);
-			workloads.append("""
-					  - spiffeId: %s
-					    outputs: {certificate: %s/cert.pem, key: %s/key.pem, bundle: %s/bundle.pem}
-					""".formatted(id("ns/" + name), out, out, out));
-		}
-		Files.writeString(config, """
-				servers: [%s]
-				joinToken: %s
-				dataDir: %s
-				workloads:
-				%s""".formatted(this.ca.url(), this.ca.createToken("host-authz"), this.work.resolve("agent-data"),
-				workloads));
-		this.processes
-			.add(RunningProcess.start(
-					List.of(System.getProperty("tether.java"), "-Xmx32m", "-jar",
-							System.getProperty("tether.agent.jar"), "--config", config.toString()),
-					this.work.resolve("agent.log")));
-		for (String name : List.of("authz", "orders", "client", "other", "revoked")) {
-			Path key = this.work.resolve(name).resolve("key.pem");
-			RunningProcess.await(key + " written", Duration.ofSeconds(60), () -> Files.exists(key));
-		}
+		startAgent("host-authz", List.of("authz", "orders", "client", "other", "revoked"));
 
 		int port = RunningProcess.freePort();
 		this.authz = "https://localhost:" + port;
@@ -120,6 +96,38 @@ class AuthzIT {
 					.issuer(this.authz)
 					.audience("orders")
 					.build());
+	}
+
+	/**
+	 * An agent process on host {@code host} feeding one workload per name into
+	 * {@code work/<name>/}.
+	 */
+	private void startAgent(String host, List<String> names) throws IOException {
+		StringBuilder workloads = new StringBuilder();
+		for (String name : names) {
+			Path out = this.work.resolve(name);
+			workloads.append("""
+					  - spiffeId: %s
+					    outputs: {certificate: %s/cert.pem, key: %s/key.pem, bundle: %s/bundle.pem}
+					""".formatted(id("ns/" + name), out, out, out));
+		}
+		Path config = this.work.resolve(host + ".yaml");
+		Files.writeString(config, """
+				servers: [%s]
+				joinToken: %s
+				dataDir: %s
+				workloads:
+				%s""".formatted(this.ca.url(), this.ca.createToken(host), this.work.resolve(host + "-data"),
+				workloads));
+		this.processes
+			.add(RunningProcess.start(
+					List.of(System.getProperty("tether.java"), "-Xmx32m", "-jar",
+							System.getProperty("tether.agent.jar"), "--config", config.toString()),
+					this.work.resolve(host + ".log")));
+		for (String name : names) {
+			Path key = this.work.resolve(name).resolve("key.pem");
+			RunningProcess.await(key + " written", Duration.ofSeconds(60), () -> Files.exists(key));
+		}
 	}
 
 	@AfterAll
@@ -339,6 +347,23 @@ class AuthzIT {
 			socket.startHandshake();
 			return (X509Certificate) socket.getSession().getPeerCertificates()[0];
 		}
+	}
+
+	@Test
+	void evictingAnAgentEndsTokensForItsWorkloads() throws Exception {
+		this.ca.createEntry(id("ns/evicted"), "host-evicted", List.of(), "PT10M");
+		startAgent("host-evicted", List.of("evicted"));
+		HttpClient http = client(this.work.resolve("evicted"));
+		String token = token(http).get("access_token").asString();
+		HttpClient introspector = client(this.work.resolve("other"));
+		assertThat(introspect(introspector, token).get("active").asBoolean()).isTrue();
+
+		this.ca.post("/v1/agents/host-evicted/evict", Map.of());
+		RunningProcess.await("the status cache to expire", Duration.ofSeconds(10),
+				() -> !introspect(introspector, token).get("active").asBoolean());
+		HttpResponse<String> refused = tokenResponse(http);
+		assertThat(refused.statusCode()).isEqualTo(401);
+		assertThat(refused.body()).contains("invalid_client");
 	}
 
 	@Test
