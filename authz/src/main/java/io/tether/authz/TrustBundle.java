@@ -1,22 +1,14 @@
 package io.tether.authz;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CollectionCertStoreParameters;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
+import io.tether.pki.Chains;
 import io.tether.pki.Pkcs12;
 import io.tether.workload.CredentialSource;
 import io.tether.workload.X509Credentials;
@@ -87,34 +79,7 @@ class TrustBundle implements SslBundleRegistrar {
 	 */
 	String validate(X509Certificate[] chain) {
 		Snapshot current = this.snapshot;
-		Set<TrustAnchor> anchors = current.roots()
-			.stream()
-			.map((root) -> new TrustAnchor(root, null))
-			.collect(Collectors.toSet());
-		List<X509Certificate> path = new ArrayList<>(Arrays.asList(chain));
-		path.removeIf(current.roots()::contains);
-		try {
-			if (path.size() == 1 && !current.intermediates().isEmpty()
-					&& !chain[0].getIssuerX500Principal().equals(chain[0].getSubjectX500Principal())) {
-				// a leaf-only chain: complete it with the intermediate that issued it
-				current.intermediates()
-					.stream()
-					.filter((intermediate) -> intermediate.getSubjectX500Principal()
-						.equals(chain[0].getIssuerX500Principal()))
-					.findFirst()
-					.ifPresent(path::add);
-			}
-			PKIXParameters parameters = new PKIXParameters(anchors);
-			parameters.setRevocationEnabled(false);
-			parameters.addCertStore(
-					CertStore.getInstance("Collection", new CollectionCertStoreParameters(current.intermediates())));
-			CertPathValidator.getInstance("PKIX")
-				.validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
-			return null;
-		}
-		catch (GeneralSecurityException ex) {
-			return ex.getMessage();
-		}
+		return Chains.problem(Arrays.asList(chain), current.roots(), current.intermediates()).orElse(null);
 	}
 
 	@Scheduled(fixedDelayString = "PT5S", initialDelayString = "PT5S")

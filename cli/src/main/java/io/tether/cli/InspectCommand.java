@@ -4,22 +4,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAKey;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
+import io.tether.pki.Chains;
 import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
 import io.tether.pki.PkiException;
@@ -186,34 +180,7 @@ class InspectCommand implements Callable<Integer> {
 	 */
 	private String verify(List<X509Certificate> certificates) {
 		List<X509Certificate> anchors = CertificateFiles.certificates(this.bundle, CertificateFiles.read(this.bundle));
-		Set<TrustAnchor> trustAnchors = anchors.stream()
-			.map((anchor) -> new TrustAnchor(anchor, null))
-			.collect(Collectors.toSet());
-		List<X509Certificate> path = new ArrayList<>(certificates);
-		path.removeIf(anchors::contains);
-		if (path.isEmpty()) {
-			return null;
-		}
-		try {
-			PKIXParameters parameters = new PKIXParameters(trustAnchors);
-			parameters.setRevocationEnabled(false);
-			CertPathValidator.getInstance("PKIX")
-				.validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
-			return null;
-		}
-		catch (CertPathValidatorException ex) {
-			String which = (ex.getIndex() >= 0) ? "certificate " + (ex.getIndex() + 1) + " " : "";
-			if (ex.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
-				return which + "has expired";
-			}
-			if (ex.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-				return which + "is not yet valid";
-			}
-			return ex.getMessage() + (which.isEmpty() ? "" : " (" + which.strip() + ")");
-		}
-		catch (GeneralSecurityException ex) {
-			return ex.getMessage();
-		}
+		return Chains.problem(certificates, anchors, List.of()).orElse(null);
 	}
 
 	private static void print(ObjectNode report, PrintWriter out) {

@@ -62,11 +62,20 @@ class TetherCliTest {
 	}
 
 	@Test
-	void pemOutputWhereNotAvailableIsUsageErrorBeforeAnyRequest() {
-		// no configuration exists: the format is checked first, so the error is about -o
-		Cli.Run run = Cli.run(Map.of("TETHER_CONFIG", "/nonexistent/config.yaml"), "agent", "list", "-o", "pem");
+	void pemOutputWhereNotAvailableIsUsageErrorBeforeAnyRequest(
+			@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+		// a usable configuration naming a server that is not there: a request would be
+		// exit 5
+		var issued = io.tether.pki.testing.TestPki.root().leaf("spiffe://example.org/tether/admin");
+		java.nio.file.Files.writeString(dir.resolve("key.pem"), io.tether.pki.Pem.write(issued.keys().getPrivate()));
+		java.nio.file.Files.writeString(dir.resolve("cert.pem"), io.tether.pki.Pem.write(issued.chain()));
+		java.nio.file.Files.writeString(dir.resolve("bundle.pem"), io.tether.pki.Pem.write(issued.certificate()));
+		java.nio.file.Files.writeString(dir.resolve("config.yaml"),
+				"server: https://localhost:1\nbundle: bundle.pem\ncertificate: cert.pem\nkey: key.pem\n");
+		Cli.Run run = Cli.run(Map.of("TETHER_CONFIG", dir.resolve("config.yaml").toString()), "agent", "list", "-o",
+				"pem");
 		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-		assertThat(run.err()).contains("Cannot read the configuration");
+		assertThat(run.err()).contains("'-o pem' is not available here").hasLineCount(1);
 	}
 
 	@Test

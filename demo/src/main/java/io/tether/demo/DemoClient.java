@@ -4,13 +4,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.text.ParseException;
 import java.time.Duration;
-import java.util.Base64;
 
+import com.nimbusds.jwt.SignedJWT;
 import io.tether.pki.Pem;
 import io.tether.pki.TlsContexts;
 import io.tether.workload.PemFileCredentialSource;
@@ -83,10 +83,8 @@ public final class DemoClient {
 				Clock.systemUTC());
 	}
 
-	private static String thumbprintIn(String token) {
-		String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-		int at = payload.indexOf("x5t#S256\":\"") + "x5t#S256\":\"".length();
-		return payload.substring(at, payload.indexOf('"', at));
+	private static String thumbprintIn(String token) throws ParseException {
+		return String.valueOf(SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("cnf").get("x5t#S256"));
 	}
 
 }

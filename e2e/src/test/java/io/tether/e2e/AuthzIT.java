@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,11 +22,9 @@ import java.util.Set;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.tether.demo.OrdersServer;
 import io.tether.pki.Pem;
-import io.tether.pki.Pkcs12;
 import io.tether.pki.Thumbprints;
 import io.tether.pki.TlsContexts;
 import io.tether.pki.testing.Commands;
@@ -461,16 +458,7 @@ class AuthzIT {
 	}
 
 	private static SSLContext trustOnly(Path credentials) throws IOException {
-		try {
-			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-			trust.init(Pkcs12.trustStore(Pem.readCertificates(Files.readString(credentials.resolve("bundle.pem")))));
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(null, trust.getTrustManagers(), null);
-			return context;
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TlsContexts.trusting(Pem.readCertificates(Files.readString(credentials.resolve("bundle.pem"))));
 	}
 
 	private static String id(String path) {

@@ -8,17 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.tether.pki.Pem;
-import io.tether.pki.Pkcs12;
 import io.tether.pki.TlsContexts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -82,22 +79,15 @@ final class TetherServer implements AutoCloseable {
 	 * Enrolls an agent as {@code tether-agent} would, over TLS that trusts the bundle.
 	 */
 	JsonNode enroll(String token, String csrPem) {
-		try {
-			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-			trust.init(Pkcs12.trustStore(Pem.readCertificates(read(bundleFile()))));
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(null, trust.getTrustManagers(), null);
-			HttpClient client = HttpClient.newBuilder().sslContext(context).build();
-			return send(client,
-					HttpRequest.newBuilder(URI.create(url() + "/v1/agents/enroll"))
-						.header("Content-Type", "application/json")
-						.POST(HttpRequest.BodyPublishers
-							.ofString(JSON.writeValueAsString(Map.of("joinToken", token, "csr", csrPem))))
-						.build());
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
-		}
+		HttpClient client = HttpClient.newBuilder()
+			.sslContext(TlsContexts.trusting(Pem.readCertificates(read(bundleFile()))))
+			.build();
+		return send(client,
+				HttpRequest.newBuilder(URI.create(url() + "/v1/agents/enroll"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers
+						.ofString(JSON.writeValueAsString(Map.of("joinToken", token, "csr", csrPem))))
+					.build());
 	}
 
 	Path bundleFile() {

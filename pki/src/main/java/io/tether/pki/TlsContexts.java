@@ -43,4 +43,24 @@ public final class TlsContexts {
 		}
 	}
 
+	/**
+	 * An {@link SSLContext} that presents no certificate and trusts only
+	 * {@code trustAnchors}.
+	 * @param trustAnchors the certificates a peer's chain must lead to
+	 * @return the context
+	 * @throws PkiException if the certificates cannot be used
+	 */
+	public static SSLContext trusting(List<X509Certificate> trustAnchors) {
+		try {
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(Pkcs12.trustStore(trustAnchors));
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, trust.getTrustManagers(), null);
+			return context;
+		}
+		catch (GeneralSecurityException ex) {
+			throw new PkiException("Cannot set up TLS with these trust anchors: " + ex.getMessage(), ex);
+		}
+	}
+
 }
