@@ -19,7 +19,6 @@ import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The agent daemon: enrolls once, then keeps its own certificate and every configured
@@ -125,15 +124,15 @@ final class Agent implements AutoCloseable {
 		SpiffeId asked = (this.config.name() != null)
 				? new SpiffeId(this.config.trustDomain(), "/agent/" + this.config.name()) : null;
 		ServerClient pinned = ServerClient.pinned(this.config.servers(), parts[3]);
-		JsonNode enrolled = pinned.post("/v1/agents/enroll",
+		Map<String, Object> enrolled = pinned.post("/v1/agents/enroll",
 				Map.of("joinToken", token, "csr", Csr.create(keys, asked, List.of()).toPem()));
 		IdentityStore.Identity fresh = new IdentityStore.Identity(keys.getPrivate(),
-				Pem.readCertificates(enrolled.get("certificateChain").asString()),
-				Pem.readCertificates(enrolled.get("bundle").asString()), this.clock.instant());
+				Pem.readCertificates(Json.string(enrolled, "certificateChain")),
+				Pem.readCertificates(Json.string(enrolled, "bundle")), this.clock.instant());
 		this.identities.save(fresh);
 		useIdentity(fresh);
-		Log.info("enrolled agent=" + enrolled.get("agent").asString() + " spiffeId="
-				+ enrolled.get("spiffeId").asString() + " notAfter=" + enrolled.get("notAfter").asString());
+		Log.info("enrolled agent=" + Json.string(enrolled, "agent") + " spiffeId=" + Json.string(enrolled, "spiffeId")
+				+ " notAfter=" + Json.string(enrolled, "notAfter"));
 	}
 
 	private void useIdentity(IdentityStore.Identity fresh) {
@@ -155,18 +154,18 @@ final class Agent implements AutoCloseable {
 					+ "; it cannot renew itself any more: re-enroll with a new join token");
 		}
 		try {
-			JsonNode renewed = this.client.post("/v1/agents/self/renew",
+			Map<String, Object> renewed = this.client.post("/v1/agents/self/renew",
 					Map.of("csr", Csr
 						.create(new KeyPair(current.getPublicKey(), this.identity.key()), spiffeId(current), List.of())
 						.toPem()));
 			IdentityStore.Identity fresh = new IdentityStore.Identity(this.identity.key(),
-					Pem.readCertificates(renewed.get("certificateChain").asString()),
-					Pem.readCertificates(renewed.get("bundle").asString()), this.clock.instant());
+					Pem.readCertificates(Json.string(renewed, "certificateChain")),
+					Pem.readCertificates(Json.string(renewed, "bundle")), this.clock.instant());
 			this.identities.save(fresh);
 			useIdentity(fresh);
 			this.identityFailures = 0;
-			Log.info("agent certificate renewed serial=" + renewed.get("serialNumber").asString() + " notAfter="
-					+ renewed.get("notAfter").asString());
+			Log.info("agent certificate renewed serial=" + Json.string(renewed, "serialNumber") + " notAfter="
+					+ Json.string(renewed, "notAfter"));
 			scheduleIdentityRenewal();
 		}
 		catch (ServerClient.ServerException | IOException | RuntimeException ex) {
@@ -213,14 +212,14 @@ final class Agent implements AutoCloseable {
 		try {
 			List<X509Certificate> chain = state.chain();
 			current = chain.isEmpty() ? null : chain.get(0);
-			JsonNode entry = findEntry(workload.spiffeId());
-			List<String> dnsNames = entry.get("dnsNames").valueStream().map(JsonNode::asString).toList();
+			Map<?, ?> entry = findEntry(workload.spiffeId());
+			List<String> dnsNames = Json.array(entry, "dnsNames").stream().map(String::valueOf).toList();
 			KeyPair keys = state.loadOrCreateKeys(workload);
 			Csr csr = Csr.create(keys, workload.spiffeId(), dnsNames);
-			JsonNode issued = this.client.post("/v1/agents/self/certificates",
-					Map.of("entryId", entry.get("id").asString(), "csr", csr.toPem()));
-			List<X509Certificate> newChain = Pem.readCertificates(issued.get("certificateChain").asString());
-			List<X509Certificate> bundle = Pem.readCertificates(issued.get("bundle").asString());
+			Map<String, Object> issued = this.client.post("/v1/agents/self/certificates",
+					Map.of("entryId", Json.string(entry, "id"), "csr", csr.toPem()));
+			List<X509Certificate> newChain = Pem.readCertificates(Json.string(issued, "certificateChain"));
+			List<X509Certificate> bundle = Pem.readCertificates(Json.string(issued, "bundle"));
 			Instant receivedAt = this.clock.instant();
 			state.save(newChain, bundle, receivedAt);
 			WorkloadWriter.write(workload, keys.getPrivate(), newChain, bundle);
@@ -239,10 +238,12 @@ final class Agent implements AutoCloseable {
 		}
 	}
 
-	private JsonNode findEntry(SpiffeId spiffeId) throws ServerClient.ServerException {
-		JsonNode entries = this.client.get("/v1/agents/self/entries").get("entries");
-		return entries.valueStream()
-			.filter((entry) -> entry.get("spiffeId").asString().equals(spiffeId.toString()))
+	private Map<?, ?> findEntry(SpiffeId spiffeId) throws ServerClient.ServerException {
+		List<?> entries = Json.array(this.client.get("/v1/agents/self/entries"), "entries");
+		return entries.stream()
+			.filter(Map.class::isInstance)
+			.map((entry) -> (Map<?, ?>) entry)
+			.filter((entry) -> spiffeId.toString().equals(entry.get("spiffeId")))
 			.findFirst()
 			.orElseThrow(() -> new ServerClient.ServerException("no registration entry for " + spiffeId
 					+ " is assigned to this agent: create one with 'tether entry create'", true));

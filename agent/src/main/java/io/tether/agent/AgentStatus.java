@@ -2,14 +2,18 @@ package io.tether.agent;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -19,7 +23,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.tether.pki.AtomicFiles;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the agent holds and when it renews next, for people and monitoring:
@@ -27,8 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
  * is configured, {@code /healthz} and Prometheus {@code /metrics} on 127.0.0.1.
  */
 final class AgentStatus implements AutoCloseable {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final Path file;
 
@@ -48,9 +49,63 @@ final class AgentStatus implements AutoCloseable {
 	 */
 	record Item(String name, String spiffeId, String serialNumber, Instant notAfter, Instant nextAttempt,
 			int consecutiveFailures, String lastError) {
+
+		Map<String, Object> toJson() {
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("name", this.name);
+			json.put("spiffeId", this.spiffeId);
+			json.put("serialNumber", this.serialNumber);
+			json.put("notAfter", this.notAfter);
+			json.put("nextAttempt", this.nextAttempt);
+			json.put("consecutiveFailures", this.consecutiveFailures);
+			json.put("lastError", this.lastError);
+			return json;
+		}
+
+		static Item fromJson(Map<?, ?> json) {
+			return new Item(Json.string(json, "name"), optional(json, "spiffeId"), optional(json, "serialNumber"),
+					instant(json, "notAfter"), instant(json, "nextAttempt"),
+					(json.get("consecutiveFailures") instanceof BigDecimal count) ? count.intValueExact() : 0,
+					optional(json, "lastError"));
+		}
+
 	}
 
 	record Snapshot(Instant updatedAt, List<Item> certificates) {
+
+		String toJson() {
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("updatedAt", this.updatedAt);
+			json.put("certificates", this.certificates.stream().map(Item::toJson).toList());
+			return Json.write(json, true) + "\n";
+		}
+
+		static Snapshot fromJson(String text) {
+			Map<String, Object> json = Json.parseObject(text);
+			List<Item> items = new ArrayList<>();
+			for (Object item : Json.array(json, "certificates")) {
+				if (!(item instanceof Map<?, ?> map)) {
+					throw new Json.JsonException("'certificates' holds something other than objects");
+				}
+				items.add(Item.fromJson(map));
+			}
+			return new Snapshot(instant(json, "updatedAt"), items);
+		}
+
+	}
+
+	private static String optional(Map<?, ?> json, String name) {
+		return (json.get(name) == null) ? null : Json.string(json, name);
+	}
+
+	private static Instant instant(Map<?, ?> json, String name) {
+		String value = optional(json, name);
+		try {
+			return (value == null) ? null : Instant.parse(value);
+		}
+		catch (DateTimeParseException ex) {
+			throw new Json.JsonException("'" + name + "' is not an instant: " + value);
+		}
 	}
 
 	void issued(String name, SpiffeId spiffeId, X509Certificate certificate) {
@@ -81,16 +136,25 @@ final class AgentStatus implements AutoCloseable {
 
 	private synchronized void save() {
 		try {
-			AtomicFiles.write(this.file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(snapshot()),
-					AtomicFiles.PUBLIC_READ);
+			AtomicFiles.write(this.file, snapshot().toJson().getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC_READ);
 		}
 		catch (IOException ex) {
 			Log.warn("cannot write " + this.file + ": " + ex.getMessage());
 		}
 	}
 
+	/**
+	 * Reads what a running (or the last) agent wrote.
+	 * @throws IOException if the file cannot be read or is not a status file
+	 */
 	static Snapshot read(Path dataDir) throws IOException {
-		return JSON.readValue(dataDir.resolve("status.json").toFile(), Snapshot.class);
+		Path file = dataDir.resolve("status.json");
+		try {
+			return Snapshot.fromJson(Files.readString(file));
+		}
+		catch (Json.JsonException ex) {
+			throw new IOException(file + " is not an agent status file: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**

@@ -17,17 +17,12 @@ import javax.net.ssl.TrustManager;
 
 import io.tether.pki.TlsContexts;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 /**
  * Talks to the Tether servers, trying each URL in turn until one answers. A refusal (4xx)
  * is final and not retried elsewhere; an unreachable server or a 5xx moves on to the
  * next.
  */
 final class ServerClient {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final List<URI> servers;
 
@@ -69,15 +64,15 @@ final class ServerClient {
 			.build();
 	}
 
-	JsonNode post(String path, Map<String, ?> body) throws ServerException {
-		return send(path, JSON.writeValueAsString(body));
+	Map<String, Object> post(String path, Map<String, ?> body) throws ServerException {
+		return send(path, Json.write(body, false));
 	}
 
-	JsonNode get(String path) throws ServerException {
+	Map<String, Object> get(String path) throws ServerException {
 		return send(path, null);
 	}
 
-	private JsonNode send(String path, String body) throws ServerException {
+	private Map<String, Object> send(String path, String body) throws ServerException {
 		ServerException last = null;
 		for (URI server : this.servers) {
 			HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30));
@@ -87,7 +82,7 @@ final class ServerClient {
 			try {
 				HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
 				if (response.statusCode() / 100 == 2) {
-					return JSON.readTree(response.body());
+					return answer(server, path, response.body());
 				}
 				String detail = problemDetail(response.body());
 				if (response.statusCode() / 100 == 4) {
@@ -109,13 +104,23 @@ final class ServerClient {
 		throw last;
 	}
 
+	private static Map<String, Object> answer(URI server, String path, String body) throws ServerException {
+		try {
+			return Json.parseObject(body);
+		}
+		catch (Json.JsonException ex) {
+			throw new ServerException(
+					server + " answered " + path + " with something other than a JSON object: " + ex.getMessage(),
+					false);
+		}
+	}
+
 	private static String problemDetail(String body) {
 		try {
-			JsonNode problem = JSON.readTree(body);
-			return problem.has("detail") ? problem.get("type").asString() + ": " + problem.get("detail").asString()
-					: body;
+			Map<String, Object> problem = Json.parseObject(body);
+			return Json.string(problem, "type") + ": " + Json.string(problem, "detail");
 		}
-		catch (RuntimeException ex) {
+		catch (Json.JsonException ex) {
 			return body.length() > 200 ? body.substring(0, 200) : body;
 		}
 	}
