@@ -1,18 +1,20 @@
 package io.tether.agent;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 import io.tether.pki.TlsContexts;
@@ -21,16 +23,29 @@ import io.tether.pki.TlsContexts;
  * Talks to the Tether servers, trying each URL in turn until one answers. A refusal (4xx)
  * is final and not retried elsewhere; an unreachable server or a 5xx moves on to the
  * next.
+ * <p>
+ * Plain {@code HttpsURLConnection}, no proxy, no redirects: the JDK's {@code HttpClient}
+ * keeps about 4.5 MiB more resident for the few requests a renewal makes (measured with
+ * bench/TlsFloor.java, see docs/agent.md). Host names are verified as usual; idle
+ * connections are reused only with the same socket factory, so a renewed agent
+ * certificate (a new factory) always opens a new connection.
  */
 final class ServerClient {
 
+	private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+	private static final int READ_TIMEOUT_MILLIS = 30_000;
+
+	/** Far above any answer of the server; keeps a broken one from filling the heap. */
+	private static final int MAX_ANSWER_BYTES = 2 * 1024 * 1024;
+
 	private final List<URI> servers;
 
-	private final HttpClient client;
+	private final SSLSocketFactory sockets;
 
-	private ServerClient(List<URI> servers, HttpClient client) {
+	private ServerClient(List<URI> servers, SSLContext context) {
 		this.servers = servers;
-		this.client = client;
+		this.sockets = context.getSocketFactory();
 	}
 
 	/**
@@ -41,7 +56,7 @@ final class ServerClient {
 		try {
 			SSLContext context = SSLContext.getInstance("TLS");
 			context.init(null, new TrustManager[] { new PinnedRootTrustManager(rootSha256) }, null);
-			return new ServerClient(servers, build(context));
+			return new ServerClient(servers, context);
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException(ex);
@@ -53,15 +68,7 @@ final class ServerClient {
 	 */
 	static ServerClient mutual(List<URI> servers, PrivateKey key, List<X509Certificate> chain,
 			List<X509Certificate> bundle) {
-		return new ServerClient(servers, build(TlsContexts.mutual(key, chain, bundle)));
-	}
-
-	private static HttpClient build(SSLContext context) {
-		return HttpClient.newBuilder()
-			.sslContext(context)
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(5))
-			.build();
+		return new ServerClient(servers, TlsContexts.mutual(key, chain, bundle));
 	}
 
 	Map<String, Object> post(String path, Map<String, ?> body) throws ServerException {
@@ -75,33 +82,62 @@ final class ServerClient {
 	private Map<String, Object> send(String path, String body) throws ServerException {
 		ServerException last = null;
 		for (URI server : this.servers) {
-			HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30));
-			if (body != null) {
-				request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-			}
 			try {
-				HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() / 100 == 2) {
+				Response response = exchange(server.resolve(path), body);
+				if (response.status() / 100 == 2) {
 					return answer(server, path, response.body());
 				}
 				String detail = problemDetail(response.body());
-				if (response.statusCode() / 100 == 4) {
-					throw new ServerException(
-							server + " refused " + path + " (" + response.statusCode() + "): " + detail, true);
+				if (response.status() / 100 == 4) {
+					throw new ServerException(server + " refused " + path + " (" + response.status() + "): " + detail,
+							true);
 				}
-				last = new ServerException(server + " failed " + path + " (" + response.statusCode() + "): " + detail,
+				last = new ServerException(server + " failed " + path + " (" + response.status() + "): " + detail,
 						false);
 			}
 			catch (IOException ex) {
 				last = new ServerException(server + " unreachable for " + path + ": " + describe(ex), false);
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new ServerException("Interrupted", false);
-			}
 			Log.debug(last.getMessage());
 		}
 		throw last;
+	}
+
+	private Response exchange(URI uri, String body) throws IOException {
+		HttpsURLConnection connection = (HttpsURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+		try {
+			connection.setSSLSocketFactory(this.sockets);
+			connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+			connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+			connection.setInstanceFollowRedirects(false);
+			connection.setRequestProperty("Accept", "application/json");
+			if (body != null) {
+				byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+				connection.setRequestMethod("POST");
+				connection.setRequestProperty("Content-Type", "application/json");
+				// buffered, not streamed: in streaming mode a 401 would surface as an
+				// HttpRetryException without the server's problem details
+				connection.setDoOutput(true);
+				try (OutputStream out = connection.getOutputStream()) {
+					out.write(bytes);
+				}
+			}
+			int status = connection.getResponseCode();
+			try (InputStream in = (status < 400) ? connection.getInputStream() : connection.getErrorStream()) {
+				byte[] answer = (in != null) ? in.readNBytes(MAX_ANSWER_BYTES + 1) : new byte[0];
+				if (answer.length > MAX_ANSWER_BYTES) {
+					throw new IOException("answer larger than " + MAX_ANSWER_BYTES + " bytes");
+				}
+				return new Response(status, new String(answer, StandardCharsets.UTF_8));
+			}
+		}
+		catch (IOException ex) {
+			connection.disconnect();
+			throw ex;
+		}
+	}
+
+	private record Response(int status, String body) {
 	}
 
 	private static Map<String, Object> answer(URI server, String path, String body) throws ServerException {
