@@ -284,9 +284,7 @@ class AgentIT {
 				workloads:%s
 				%s""".formatted(target.url(), name, TetherServer.TRUST_DOMAIN, token, dataDir,
 				workloads.isEmpty() ? " []" : "", workloads));
-		RunningProcess agent = RunningProcess.start(
-				List.of(System.getProperty("tether.java"), "-Xmx32m", "-XX:+UseSerialGC", "-jar",
-						System.getProperty("tether.agent.jar"), "--config", config.toString()),
+		RunningProcess agent = RunningProcess.start(AgentProcess.command(config),
 				this.work.resolve("agent-" + instance + ".log"));
 		this.processes.add(agent);
 		return agent;

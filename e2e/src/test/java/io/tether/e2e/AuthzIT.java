@@ -116,11 +116,7 @@ class AuthzIT {
 				workloads:
 				%s""".formatted(this.ca.url(), this.ca.createToken(host), this.work.resolve(host + "-data"),
 				workloads));
-		this.processes
-			.add(RunningProcess.start(
-					List.of(System.getProperty("tether.java"), "-Xmx32m", "-jar",
-							System.getProperty("tether.agent.jar"), "--config", config.toString()),
-					this.work.resolve(host + ".log")));
+		this.processes.add(RunningProcess.start(AgentProcess.command(config), this.work.resolve(host + ".log")));
 		for (String name : names) {
 			Path key = this.work.resolve(name).resolve("key.pem");
 			RunningProcess.await(key + " written", Duration.ofSeconds(60), () -> Files.exists(key));
