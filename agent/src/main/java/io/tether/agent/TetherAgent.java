@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -113,8 +114,8 @@ public final class TetherAgent {
 			String left = (item.notAfter() != null) ? human(Duration.between(now, item.notAfter())) : "-";
 			out.printf("%-8s %-48s %-12s %-22s %-10d %s%n", item.name().equals("agent") ? "agent" : "workload",
 					(item.spiffeId() != null) ? item.spiffeId() : item.name(), left,
-					(item.nextAttempt() != null) ? item.nextAttempt().toString() : "-", item.consecutiveFailures(),
-					(item.lastError() != null) ? item.lastError() : "");
+					(item.nextAttempt() != null) ? item.nextAttempt().truncatedTo(ChronoUnit.SECONDS).toString() : "-",
+					item.consecutiveFailures(), (item.lastError() != null) ? item.lastError() : "");
 		}
 		return 0;
 	}

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import io.tether.pki.SpiffeId;
@@ -45,7 +46,8 @@ class TetherAgentTest {
 		assertThat(exit).isZero();
 		assertThat(out.toString(StandardCharsets.UTF_8)).contains("spiffe://td.example/ns/web")
 			.contains("server unreachable")
-			.containsPattern("(59m|1h0m|60m)");
+			.containsPattern("(59m|1h0m|60m)")
+			.contains(" " + clock.instant().plus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.SECONDS) + " ");
 		assertThat(status.metrics())
 			.contains("tether_agent_certificate_not_after_seconds{name=\"spiffe://td.example/ns/web\"")
 			.contains("tether_agent_renewal_consecutive_failures{name=\"spiffe://td.example/ns/web\"} 1");

@@ -73,10 +73,9 @@ public final class Csr {
 				builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
 			}
 			// signed with the JVM's own providers: a CSR is made once per renewal by an
-			// agent
-			// or a workload, where loading the BouncyCastle provider would cost start-up
-			// time
-			// and memory for nothing; the CA's hot path (verification, signing) uses it
+			// agent or a workload, where loading the BouncyCastle provider would cost
+			// start-up time and memory for nothing; the CA's hot path (verification,
+			// signing) uses it
 			ContentSigner signer = new JcaContentSignerBuilder(type.signatureAlgorithm()).build(keys.getPrivate());
 			return new Csr(builder.build(signer));
 		}
