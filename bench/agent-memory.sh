@@ -15,6 +15,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/find-java.sh"
 tether_find_java
 minutes=${1:-5}
+[ "$minutes" -ge 2 ] || { echo "bench: at least 2 minutes (the first one is warm-up)" >&2; exit 2; }
 port=${TETHER_BENCH_PORT:-18443}
 status_port=${TETHER_BENCH_STATUS_PORT:-19190}
 
@@ -37,6 +38,18 @@ for _ in $(seq 1 180); do
 done
 grep -q "Tether CA is running" "$work/tether.log" || { cat "$work/tether.log" >&2; exit 1; }
 export TETHER_CONFIG="$work/tether/admin/config.yaml"
+
+# waits until agent $1 (pid $2) has written its first certificate, at most 60 s
+await_certificate() {
+	for _ in $(seq 1 3000); do
+		[ -s "$work/$1/out/cert.pem" ] && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.02
+	done
+	echo "bench: agent $1 wrote no certificate" >&2
+	cat "$work/$1/agent.log" >&2
+	exit 1
+}
 
 # agent.yaml for host $1 in $work/$1, one workload with PEM and PKCS#12 outputs
 host() {
@@ -64,7 +77,8 @@ if [ ! -f "$root/agent/target/tether-agent.jsa" ] || [ "$root/agent/target/tethe
 	host warmup 0
 	(cd "$work/warmup" && exec "$root/bin/tether-agent" --config agent.yaml >agent.log 2>&1) &
 	warm=$!
-	until [ -s "$work/warmup/out/cert.pem" ]; do sleep 0.2; done
+	pids+=("$warm")
+	await_certificate warmup "$warm"
 	sleep 3
 	kill "$warm"
 	wait "$warm" || true
@@ -75,7 +89,7 @@ start=$(date +%s%N)
 (cd "$work/host-1" && exec "$root/bin/tether-agent" --config agent.yaml >agent.log 2>&1) &
 agent=$!
 pids+=("$agent")
-until [ -s "$work/host-1/out/cert.pem" ]; do sleep 0.02; done
+await_certificate host-1 "$agent"
 first=$(($(date +%s%N) - start))
 awk -v ns="$first" 'BEGIN { printf "first certificate on disk %.2f s after bin/tether-agent started\n", ns / 1e9 }'
 

@@ -64,8 +64,7 @@ final class AgentStatus implements AutoCloseable {
 
 		static Item fromJson(Map<?, ?> json) {
 			return new Item(Json.string(json, "name"), optional(json, "spiffeId"), optional(json, "serialNumber"),
-					instant(json, "notAfter"), instant(json, "nextAttempt"),
-					(json.get("consecutiveFailures") instanceof BigDecimal count) ? count.intValueExact() : 0,
+					instant(json, "notAfter"), instant(json, "nextAttempt"), count(json, "consecutiveFailures"),
 					optional(json, "lastError"));
 		}
 
@@ -92,6 +91,19 @@ final class AgentStatus implements AutoCloseable {
 			return new Snapshot(instant(json, "updatedAt"), items);
 		}
 
+	}
+
+	private static int count(Map<?, ?> json, String name) {
+		Object value = json.get(name);
+		if (value == null) {
+			return 0;
+		}
+		try {
+			return ((BigDecimal) value).intValueExact();
+		}
+		catch (ClassCastException | ArithmeticException ex) {
+			throw new Json.JsonException("'" + name + "' is not a count: " + value);
+		}
 	}
 
 	private static String optional(Map<?, ?> json, String name) {

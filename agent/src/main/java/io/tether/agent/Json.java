@@ -19,6 +19,12 @@ final class Json {
 
 	private static final int MAX_DEPTH = 32;
 
+	/**
+	 * Far longer than any number the server sends; a longer one is refused before
+	 * parsing.
+	 */
+	private static final int MAX_NUMBER_LENGTH = 64;
+
 	private final String text;
 
 	private int position;
@@ -258,12 +264,15 @@ final class Json {
 					if (this.position + 4 > this.text.length()) {
 						throw error("truncated \\u escape");
 					}
-					try {
-						out.append((char) Integer.parseInt(this.text, this.position, this.position + 4, 16));
+					int code = 0;
+					for (int i = 0; i < 4; i++) {
+						int digit = Character.digit(this.text.charAt(this.position + i), 16);
+						if (digit < 0 || this.text.charAt(this.position + i) > 'f') {
+							throw error("bad \\u escape");
+						}
+						code = code * 16 + digit;
 					}
-					catch (NumberFormatException ex) {
-						throw error("bad \\u escape");
-					}
+					out.append((char) code);
 					this.position += 4;
 				}
 				default -> throw error("bad escape '\\" + escaped + "'");
@@ -286,7 +295,15 @@ final class Json {
 			}
 			digits();
 		}
-		return new BigDecimal(this.text.substring(start, this.position));
+		if (this.position - start > MAX_NUMBER_LENGTH) {
+			throw error("number longer than " + MAX_NUMBER_LENGTH + " characters");
+		}
+		try {
+			return new BigDecimal(this.text.substring(start, this.position));
+		}
+		catch (NumberFormatException ex) {
+			throw error("number out of range");
+		}
 	}
 
 	private void digits() {

@@ -9,8 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -25,27 +29,55 @@ import io.tether.pki.TlsContexts;
  * next.
  * <p>
  * Plain {@code HttpsURLConnection}, no proxy, no redirects: the JDK's {@code HttpClient}
- * keeps about 4.5 MiB more resident for the few requests a renewal makes (measured with
+ * keeps about 4.3 MiB more resident for the few requests a renewal makes (measured with
  * bench/TlsFloor.java, see docs/agent.md). Host names are verified as usual; idle
  * connections are reused only with the same socket factory, so a renewed agent
- * certificate (a new factory) always opens a new connection.
+ * certificate (a new factory) always opens a new connection. Each request has one
+ * deadline for all of it (a server that trickles bytes is cut off), and a POST is never
+ * resent by the JDK on its own ({@code sun.net.http.retryPost}, set by
+ * {@link TetherAgent}): the agent's backoff decides when to try again.
  */
 final class ServerClient {
 
 	private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
-	private static final int READ_TIMEOUT_MILLIS = 30_000;
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-	/** Far above any answer of the server; keeps a broken one from filling the heap. */
-	private static final int MAX_ANSWER_BYTES = 2 * 1024 * 1024;
+	/**
+	 * Far above any answer of the server (about 3,000 registration entries); keeps a
+	 * broken one from filling the agent's small heap.
+	 */
+	private static final int MAX_ANSWER_BYTES = 1024 * 1024;
+
+	private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
 	private final List<URI> servers;
 
 	private final SSLSocketFactory sockets;
 
-	private ServerClient(List<URI> servers, SSLContext context) {
+	private final Duration requestTimeout;
+
+	private ServerClient(List<URI> servers, SSLSocketFactory sockets, Duration requestTimeout) {
 		this.servers = servers;
-		this.sockets = context.getSocketFactory();
+		this.sockets = sockets;
+		this.requestTimeout = requestTimeout;
+	}
+
+	private static ScheduledThreadPoolExecutor deadlines() {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "tether-agent-request-deadline");
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
+	}
+
+	/**
+	 * The same client with another deadline per request (tests).
+	 */
+	ServerClient withRequestTimeout(Duration timeout) {
+		return new ServerClient(this.servers, this.sockets, timeout);
 	}
 
 	/**
@@ -56,7 +88,7 @@ final class ServerClient {
 		try {
 			SSLContext context = SSLContext.getInstance("TLS");
 			context.init(null, new TrustManager[] { new PinnedRootTrustManager(rootSha256) }, null);
-			return new ServerClient(servers, context);
+			return new ServerClient(servers, context.getSocketFactory(), REQUEST_TIMEOUT);
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException(ex);
@@ -68,7 +100,7 @@ final class ServerClient {
 	 */
 	static ServerClient mutual(List<URI> servers, PrivateKey key, List<X509Certificate> chain,
 			List<X509Certificate> bundle) {
-		return new ServerClient(servers, TlsContexts.mutual(key, chain, bundle));
+		return new ServerClient(servers, TlsContexts.mutual(key, chain, bundle).getSocketFactory(), REQUEST_TIMEOUT);
 	}
 
 	Map<String, Object> post(String path, Map<String, ?> body) throws ServerException {
@@ -105,10 +137,12 @@ final class ServerClient {
 
 	private Response exchange(URI uri, String body) throws IOException {
 		HttpsURLConnection connection = (HttpsURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+		ScheduledFuture<?> deadline = DEADLINES.schedule(connection::disconnect, this.requestTimeout.toMillis(),
+				TimeUnit.MILLISECONDS);
 		try {
 			connection.setSSLSocketFactory(this.sockets);
 			connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-			connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+			connection.setReadTimeout((int) this.requestTimeout.toMillis());
 			connection.setInstanceFollowRedirects(false);
 			connection.setRequestProperty("Accept", "application/json");
 			if (body != null) {
@@ -133,7 +167,13 @@ final class ServerClient {
 		}
 		catch (IOException ex) {
 			connection.disconnect();
+			if (deadline.isDone()) {
+				throw new IOException("no complete answer within " + this.requestTimeout.toSeconds() + " s", ex);
+			}
 			throw ex;
+		}
+		finally {
+			deadline.cancel(false);
 		}
 	}
 

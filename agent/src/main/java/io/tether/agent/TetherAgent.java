@@ -54,6 +54,9 @@ public final class TetherAgent {
 	}
 
 	private static int run(AgentConfig config) {
+		// HttpsURLConnection would otherwise resend a POST (an issuance) by itself once
+		// when a connection fails before the answer; the agent's backoff decides instead
+		System.setProperty("sun.net.http.retryPost", "false");
 		Clock clock = Clock.systemUTC();
 		AgentStatus status = new AgentStatus(config.dataDir(), clock);
 		CountDownLatch stopped = new CountDownLatch(1);

@@ -72,10 +72,20 @@ class JsonTest {
 	@ValueSource(strings = { "", "[]", "\"text\"", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1 \"b\":2}",
 			"{\"a\":[1,]}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":+1}", "{\"a\":tru}", "{\"a\":nul}",
 			"{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\uzzzz\"}", "{\"a\":\"tab\there\"}",
-			"{a:1}", "{'a':1}", "{\"a\":1}{", "{\"a\":1} x", "{\"a\":1,\"a\":2}", "{\"a\":NaN}", "{\"a\":1e}" })
+			"{a:1}", "{'a':1}", "{\"a\":1}{", "{\"a\":1} x", "{\"a\":1,\"a\":2}", "{\"a\":NaN}", "{\"a\":1e}",
+			"{\"a\":1e99999999999}", "{\"a\":0.1e-2147483648}", "{\"a\":\"\\u+041\"}", "{\"a\":\"\\u-041\"}",
+			"{\"a\":\"\\u\uff10\uff10\uff14\uff11\"}", "{\"a\":\"\\u00G1\"}" })
 	void refusesWhatIsNotOneJsonObject(String text) {
 		assertThatThrownBy(() -> Json.parseObject(text)).isInstanceOf(Json.JsonException.class)
 			.hasMessageContaining("at offset");
+	}
+
+	@Test
+	void refusesANumberLongerThanAnyTheServerSends() {
+		String longNumber = "{\"a\":" + "9".repeat(100_000) + "}";
+
+		assertThatThrownBy(() -> Json.parseObject(longNumber)).isInstanceOf(Json.JsonException.class)
+			.hasMessageContaining("number longer than");
 	}
 
 	@Test

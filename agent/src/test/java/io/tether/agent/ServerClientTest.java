@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +123,30 @@ class ServerClientTest {
 			.isInstanceOfSatisfying(ServerClient.ServerException.class, (ex) -> assertThat(ex.isRefused()).isTrue())
 			.hasMessageContaining("(401)")
 			.hasMessageContaining("join token already used");
+	}
+
+	@Test
+	void aServerThatTricklesItsAnswerIsCutOffAtTheRequestDeadline() throws Exception {
+		HttpsServer server = start("localhost");
+		server.createContext("/", (exchange) -> {
+			exchange.sendResponseHeaders(200, 1000);
+			try (OutputStream out = exchange.getResponseBody()) {
+				for (int i = 0; i < 1000; i++) {
+					out.write(' ');
+					out.flush();
+					Thread.sleep(100);
+				}
+			}
+			catch (InterruptedException | IOException ex) {
+				// the client hung up: what this test wants
+			}
+		});
+		Instant start = Instant.now();
+
+		assertThatThrownBy(() -> client(uri(server)).withRequestTimeout(Duration.ofSeconds(1)).get("/v1/status"))
+			.isInstanceOf(ServerClient.ServerException.class)
+			.hasMessageContaining("no complete answer within 1 s");
+		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
 	}
 
 	private ServerClient client(URI... servers) {

@@ -3,6 +3,7 @@ package io.tether.agent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +52,19 @@ class TetherAgentTest {
 		assertThat(status.metrics())
 			.contains("tether_agent_certificate_not_after_seconds{name=\"spiffe://td.example/ns/web\"")
 			.contains("tether_agent_renewal_consecutive_failures{name=\"spiffe://td.example/ns/web\"} 1");
+	}
+
+	@Test
+	void aStatusFileThatIsNotOneSaysSoWithItsName() throws Exception {
+		Files.writeString(this.dir.resolve("status.json"),
+				"{\"updatedAt\":\"2026-11-25T10:00:00Z\",\"certificates\":[{\"name\":\"agent\",\"consecutiveFailures\":1.5}]}");
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+		int exit = TetherAgent.status(config(), print(new ByteArrayOutputStream()), print(err));
+
+		assertThat(exit).isEqualTo(1);
+		assertThat(err.toString(StandardCharsets.UTF_8)).contains("status.json is not an agent status file")
+			.contains("'consecutiveFailures' is not a count: 1.5");
 	}
 
 	private AgentConfig config() {
