@@ -29,7 +29,7 @@ import io.tether.pki.TlsContexts;
  * next.
  * <p>
  * Plain {@code HttpsURLConnection}, no proxy, no redirects: the JDK's {@code HttpClient}
- * keeps about 4.3 MiB more resident for the few requests a renewal makes (measured with
+ * keeps about 4 MiB more resident for the few requests a renewal makes (measured with
  * bench/TlsFloor.java, see docs/agent.md). Host names are verified as usual; idle
  * connections are reused only with the same socket factory, so a renewed agent
  * certificate (a new factory) always opens a new connection. Each request has one
