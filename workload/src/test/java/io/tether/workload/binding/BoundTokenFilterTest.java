@@ -1,14 +1,11 @@
 package io.tether.workload.binding;
 
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.tether.pki.Thumbprints;
 import io.tether.pki.testing.TestPki;
 import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
@@ -19,8 +16,6 @@ class BoundTokenFilterTest {
 
 	private static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
 
-	private static final String TLS = "jakarta.servlet.request.X509Certificate";
-
 	private final TestPki pki = TestPki.root().intermediate();
 
 	private final X509Certificate client = this.pki.leaf("spiffe://example.org/ns/web").certificate();
@@ -29,16 +24,16 @@ class BoundTokenFilterTest {
 
 	private final TestTokens tokens = new TestTokens("k1");
 
-	private final BoundTokenFilter filter = new BoundTokenFilter(
-			BoundTokenVerifier.fromKeys(this.tokens.publicKeys()).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build(),
+	private final BoundTokenFilter filter = new BoundTokenFilter(this.tokens.verifier(NOW),
 			ClientCertificateResolver.direct());
 
-	private final String token = this.tokens.sign(this.tokens.claims(NOW, Thumbprints.x5tS256(this.client)).build());
+	private final String token = this.tokens.boundTo(NOW, this.client);
 
 	@Test
 	void boundTokenOnItsCertificatesConnectionPassesWithTheTokenAttached() throws Exception {
 		HttpServletRequest request = TestRequests.request("203.0.113.9",
-				Map.of("Authorization", "Bearer " + this.token), Map.of(TLS, new X509Certificate[] { this.client }));
+				Map.of("Authorization", "Bearer " + this.token),
+				Map.of(TestRequests.TLS, new X509Certificate[] { this.client }));
 		Map<String, String> response = new HashMap<>();
 		AtomicBoolean passed = new AtomicBoolean();
 		this.filter.doFilter(request, TestRequests.response(response), (req, res) -> passed.set(true));
@@ -70,7 +65,7 @@ class BoundTokenFilterTest {
 
 	private Map<String, String> run(Map<String, String> headers, X509Certificate certificate) throws Exception {
 		HttpServletRequest request = TestRequests.request("203.0.113.9", headers,
-				(certificate != null) ? Map.of(TLS, new X509Certificate[] { certificate }) : Map.of());
+				(certificate != null) ? Map.of(TestRequests.TLS, new X509Certificate[] { certificate }) : Map.of());
 		Map<String, String> response = new HashMap<>();
 		AtomicBoolean passed = new AtomicBoolean();
 		this.filter.doFilter(request, TestRequests.response(response), (req, res) -> passed.set(true));

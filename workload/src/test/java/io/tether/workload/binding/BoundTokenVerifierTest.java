@@ -34,7 +34,7 @@ class BoundTokenVerifierTest {
 		.build();
 
 	private String bound() {
-		return this.tokens.sign(this.tokens.claims(NOW, Thumbprints.x5tS256(this.client.certificate())).build());
+		return this.tokens.boundTo(NOW, this.client.certificate());
 	}
 
 	@Test

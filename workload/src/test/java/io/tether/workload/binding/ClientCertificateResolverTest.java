@@ -16,8 +16,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class ClientCertificateResolverTest {
 
-	private static final String TLS = "jakarta.servlet.request.X509Certificate";
-
 	private final TestPki pki = TestPki.root().intermediate();
 
 	private final X509Certificate client = this.pki.leaf("spiffe://example.org/ns/web").certificate();
@@ -35,7 +33,7 @@ class ClientCertificateResolverTest {
 	@Test
 	void directConnectionUsesTheTlsCertificateAndIgnoresTheHeader() throws Exception {
 		var request = TestRequests.request("203.0.113.9", Map.of("Client-Cert", rfc9440(this.proxy)),
-				Map.of(TLS, new X509Certificate[] { this.client }));
+				Map.of(TestRequests.TLS, new X509Certificate[] { this.client }));
 		assertThat(this.behindProxy.resolve(request)).contains(this.client);
 	}
 
@@ -49,7 +47,7 @@ class ClientCertificateResolverTest {
 	@Test
 	void trustedProxysHeaderIsTheClientCertificateNotTheProxysOwn() throws Exception {
 		var exact = TestRequests.request("10.1.2.3", Map.of("client-cert", rfc9440(this.client)),
-				Map.of(TLS, new X509Certificate[] { this.proxy }));
+				Map.of(TestRequests.TLS, new X509Certificate[] { this.proxy }));
 		assertThat(this.behindProxy.resolve(exact)).contains(this.client);
 		var inBlock = TestRequests.request("192.168.44.5", Map.of("Client-Cert", rfc9440(this.client)), Map.of());
 		assertThat(this.behindProxy.resolve(inBlock)).contains(this.client);
@@ -59,7 +57,8 @@ class ClientCertificateResolverTest {
 
 	@Test
 	void trustedProxyWithoutHeaderMeansNoClientCertificate() {
-		var request = TestRequests.request("10.1.2.3", Map.of(), Map.of(TLS, new X509Certificate[] { this.proxy }));
+		var request = TestRequests.request("10.1.2.3", Map.of(),
+				Map.of(TestRequests.TLS, new X509Certificate[] { this.proxy }));
 		assertThat(this.behindProxy.resolve(request)).isEmpty();
 	}
 

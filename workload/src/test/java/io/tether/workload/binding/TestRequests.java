@@ -13,6 +13,9 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 public final class TestRequests {
 
+	/** Where a servlet container puts the connection's client certificate chain. */
+	public static final String TLS = "jakarta.servlet.request.X509Certificate";
+
 	private TestRequests() {
 	}
 

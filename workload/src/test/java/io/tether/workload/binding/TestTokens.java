@@ -1,6 +1,9 @@
 package io.tether.workload.binding;
 
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.Map;
 
@@ -18,6 +21,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.tether.pki.Thumbprints;
 
 /**
  * An authorization server's signing key for tests, and tokens signed with it.
@@ -54,6 +58,20 @@ public final class TestTokens {
 			claims.claim("cnf", Map.of("x5t#S256", x5tS256));
 		}
 		return claims;
+	}
+
+	/**
+	 * A token for {@code certificate}, issued at {@code now}, valid five minutes.
+	 */
+	public String boundTo(Instant now, X509Certificate certificate) {
+		return sign(claims(now, Thumbprints.x5tS256(certificate)).build());
+	}
+
+	/**
+	 * A verifier of these tokens whose clock stands at {@code now}.
+	 */
+	public BoundTokenVerifier verifier(Instant now) {
+		return BoundTokenVerifier.fromKeys(publicKeys()).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
 	}
 
 	public String sign(JWTClaimsSet claims) {

@@ -1,14 +1,10 @@
 package io.tether.workload.binding.spring;
 
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
-import io.tether.pki.Thumbprints;
 import io.tether.pki.testing.TestPki;
-import io.tether.workload.binding.BoundTokenVerifier;
 import io.tether.workload.binding.ClientCertificateResolver;
 import io.tether.workload.binding.TestRequests;
 import io.tether.workload.binding.TestTokens;
@@ -27,8 +23,6 @@ class BoundTokenAuthenticationManagerResolverTest {
 
 	private static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
 
-	private static final String TLS = "jakarta.servlet.request.X509Certificate";
-
 	private final TestPki pki = TestPki.root().intermediate();
 
 	private final X509Certificate client = this.pki.leaf("spiffe://example.org/ns/web").certificate();
@@ -38,15 +32,15 @@ class BoundTokenAuthenticationManagerResolverTest {
 	private final TestTokens tokens = new TestTokens("k1");
 
 	private final BoundTokenAuthenticationManagerResolver resolver = new BoundTokenAuthenticationManagerResolver(
-			BoundTokenVerifier.fromKeys(this.tokens.publicKeys()).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build(),
-			ClientCertificateResolver.direct());
+			this.tokens.verifier(NOW), ClientCertificateResolver.direct());
 
-	private final String token = this.tokens.sign(this.tokens.claims(NOW, Thumbprints.x5tS256(this.client)).build());
+	private final String token = this.tokens.boundTo(NOW, this.client);
 
 	@Test
 	void boundTokenOnItsCertificatesConnectionAuthenticatesWithScopeAuthorities() {
 		Authentication result = this.resolver
-			.resolve(TestRequests.request("203.0.113.9", Map.of(), Map.of(TLS, new X509Certificate[] { this.client })))
+			.resolve(TestRequests.request("203.0.113.9", Map.of(),
+					Map.of(TestRequests.TLS, new X509Certificate[] { this.client })))
 			.authenticate(new BearerTokenAuthenticationToken(this.token));
 		assertThat(result.isAuthenticated()).isTrue();
 		assertThat(result.getName()).isEqualTo("spiffe://example.org/ns/web");
@@ -59,7 +53,7 @@ class BoundTokenAuthenticationManagerResolverTest {
 		assertThatExceptionOfType(InvalidBearerTokenException.class)
 			.isThrownBy(() -> this.resolver
 				.resolve(TestRequests.request("203.0.113.9", Map.of(),
-						Map.of(TLS, new X509Certificate[] { this.other })))
+						Map.of(TestRequests.TLS, new X509Certificate[] { this.other })))
 				.authenticate(new BearerTokenAuthenticationToken(this.token)))
 			.satisfies((ex) -> assertThat(((BearerTokenError) ex.getError()).getErrorCode()).isEqualTo("invalid_token"))
 			.withMessageContaining("bound to another certificate");
