@@ -243,11 +243,7 @@ class AuthzIT {
 		X509Certificate leaf = Pem.readCertificates(Files.readString(revoked.resolve("cert.pem"))).get(0);
 		this.ca.post("/v1/certificates/" + leaf.getSerialNumber().toString(16) + "/revoke",
 				Map.of("reason", "keyCompromise"));
-		RunningProcess.await("the status cache to expire", Duration.ofSeconds(10),
-				() -> !introspect(introspector, token).get("active").asBoolean());
-		HttpResponse<String> refused = tokenResponse(http);
-		assertThat(refused.statusCode()).isEqualTo(401);
-		assertThat(refused.body()).contains("invalid_client");
+		assertShutOut(http, introspector, token);
 	}
 
 	@Test
@@ -352,11 +348,7 @@ class AuthzIT {
 		assertThat(introspect(introspector, token).get("active").asBoolean()).isTrue();
 
 		this.ca.post("/v1/agents/host-evicted/evict", Map.of());
-		RunningProcess.await("the status cache to expire", Duration.ofSeconds(10),
-				() -> !introspect(introspector, token).get("active").asBoolean());
-		HttpResponse<String> refused = tokenResponse(http);
-		assertThat(refused.statusCode()).isEqualTo(401);
-		assertThat(refused.body()).contains("invalid_client");
+		assertShutOut(http, introspector, token);
 	}
 
 	@Test
@@ -382,6 +374,18 @@ class AuthzIT {
 		HttpResponse<String> response = tokenResponse(http);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return TetherServer.JSON.readTree(response.body());
+	}
+
+	/**
+	 * Once the status cache has expired, the token introspects inactive and the
+	 * workload's certificate gets no new one.
+	 */
+	private void assertShutOut(HttpClient http, HttpClient introspector, String token) throws Exception {
+		RunningProcess.await("the status cache to expire", Duration.ofSeconds(10),
+				() -> !introspect(introspector, token).get("active").asBoolean());
+		HttpResponse<String> refused = tokenResponse(http);
+		assertThat(refused.statusCode()).isEqualTo(401);
+		assertThat(refused.body()).contains("invalid_client");
 	}
 
 	private HttpResponse<String> tokenResponse(HttpClient http) throws Exception {
