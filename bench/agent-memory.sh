@@ -19,24 +19,8 @@ minutes=${1:-5}
 port=${TETHER_BENCH_PORT:-18443}
 status_port=${TETHER_BENCH_STATUS_PORT:-19190}
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "bench: starting Tether (H2) on $port" >&2
-TETHER_DATA_DIR="$work/tether" TETHER_ISSUANCE_MIN_TTL=PT30S "$root/bin/tether-server" --server.port="$port" \
-	--logging.level.root=warn >"$work/tether.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 180); do
-	grep -q "Tether CA is running" "$work/tether.log" && break
-	sleep 1
-done
-grep -q "Tether CA is running" "$work/tether.log" || { cat "$work/tether.log" >&2; exit 1; }
+. "$root/bench/lib.sh"
+start_tether "$port" TETHER_ISSUANCE_MIN_TTL=PT30S
 export TETHER_CONFIG="$work/tether/admin/config.yaml"
 
 # waits until agent $1 (pid $2) has written its first certificate, at most 60 s

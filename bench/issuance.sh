@@ -16,27 +16,12 @@ tether_port=${TETHER_BENCH_PORT:-18443}
 cfssl_port=${CFSSL_BENCH_PORT:-18888}
 command -v cfssl >/dev/null || { echo "bench: cfssl is missing: apt-get install golang-cfssl" >&2; exit 1; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. "$root/bench/lib.sh"
 
 openssl ecparam -genkey -name prime256v1 -noout -out "$work/workload-key.pem"
 openssl req -new -key "$work/workload-key.pem" -subj "/" -out "$work/workload.csr"
 
-echo "bench: starting Tether (H2) on $tether_port" >&2
-TETHER_DATA_DIR="$work/tether" "$root/bin/tether-server" --server.port="$tether_port" \
-	--logging.level.root=warn >"$work/tether.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do
-	grep -q "Tether CA is running" "$work/tether.log" && break
-	sleep 1
-done
-grep -q "Tether CA is running" "$work/tether.log" || { cat "$work/tether.log" >&2; exit 1; }
+start_tether "$tether_port"
 admin="$work/tether/admin"
 
 echo "bench: starting cfssl on $cfssl_port" >&2
