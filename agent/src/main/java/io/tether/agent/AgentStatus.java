@@ -99,11 +99,14 @@ final class AgentStatus implements AutoCloseable {
 			return 0;
 		}
 		try {
-			return ((BigDecimal) value).intValueExact();
+			if (value instanceof BigDecimal number) {
+				return number.intValueExact();
+			}
 		}
-		catch (ClassCastException | ArithmeticException ex) {
-			throw new Json.JsonException("'" + name + "' is not a count: " + value);
+		catch (ArithmeticException ex) {
+			// not a whole number: said below
 		}
+		throw new Json.JsonException("'" + name + "' is not a count: " + value);
 	}
 
 	private static String optional(Map<?, ?> json, String name) {
