@@ -131,11 +131,14 @@ public final class Pem {
 
 	/**
 	 * Reads a PKCS#10 certificate signing request.
-	 * @param pem the text, one {@code CERTIFICATE REQUEST} block
+	 * @param pem the text: one {@code CERTIFICATE REQUEST} block and nothing else but
+	 * spaces, tabs and line breaks around it
 	 * @return the request, not yet verified
-	 * @throws InvalidCsrException if the text is not a PEM CSR or is truncated
+	 * @throws InvalidCsrException if the text is not a PEM CSR, is truncated, holds more
+	 * than one block, or has anything else before or after the block
 	 */
 	public static PKCS10CertificationRequest readCsr(String pem) {
+		requireOneBlock(pem);
 		List<Object> objects;
 		try {
 			objects = readObjects(pem);
@@ -150,6 +153,43 @@ public final class Pem {
 			}
 		}
 		throw InvalidCsrException.malformed("No PEM 'CERTIFICATE REQUEST' block found", null);
+	}
+
+	/**
+	 * A CSR is one request: a second block or stray text around it (a NUL, a note) would
+	 * be silently ignored by the reader, so the caller could not know which one was
+	 * signed.
+	 */
+	private static void requireOneBlock(String pem) {
+		if (pem == null) {
+			throw InvalidCsrException.malformed("'pem' must not be null", null);
+		}
+		int start = 0;
+		int end = pem.length();
+		while (start < end && isPemSpace(pem.charAt(start))) {
+			start++;
+		}
+		while (end > start && isPemSpace(pem.charAt(end - 1))) {
+			end--;
+		}
+		String text = pem.substring(start, end);
+		int blocks = 0;
+		for (int at = text.indexOf("-----BEGIN "); at >= 0; at = text.indexOf("-----BEGIN ", at + 1)) {
+			blocks++;
+		}
+		if (blocks > 1) {
+			throw InvalidCsrException.malformed(
+					"The CSR text holds " + blocks + " PEM blocks; send exactly one 'CERTIFICATE REQUEST'", null);
+		}
+		if (blocks == 1 && (!text.startsWith("-----BEGIN ") || !text.endsWith("-----")
+				|| !text.substring(text.lastIndexOf('\n') + 1).startsWith("-----END "))) {
+			throw InvalidCsrException.malformed(
+					"The CSR text has something other than spaces and line breaks before or after its PEM block", null);
+		}
+	}
+
+	private static boolean isPemSpace(char c) {
+		return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 	}
 
 	/**

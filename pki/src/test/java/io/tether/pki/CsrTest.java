@@ -206,6 +206,26 @@ class CsrTest {
 	}
 
 	@Test
+	void fromPemWhenTwoRequestsAreGivenIsRejectedAsMalformed() {
+		assertMalformed(() -> Csr.fromPem(validPem() + validPem())).withMessageContaining("holds 2 PEM blocks");
+	}
+
+	@Test
+	void fromPemWhenTextSurroundsTheBlockIsRejectedAsMalformed() {
+		for (String pem : List.of("\u0000" + validPem(), validPem() + "\u0000", "note\n" + validPem(),
+				validPem() + "trailer", "\u001c" + validPem())) {
+			assertMalformed(() -> Csr.fromPem(pem)).withMessageContaining("before or after its PEM block");
+		}
+	}
+
+	@Test
+	void fromPemAcceptsSpacesAndLineBreaksAroundTheBlock() {
+		String pem = validPem();
+		assertThat(Csr.fromPem("\r\n \t\r\n" + pem.replace("\n", "\r\n") + "\n\n ").publicKey())
+			.isEqualTo(Csr.fromPem(pem).publicKey());
+	}
+
+	@Test
 	void fromPemWhenNotPemIsRejectedAsMalformed() {
 		assertMalformed(() -> Csr.fromPem("this is not a certificate signing request"))
 			.withMessageContaining("No PEM 'CERTIFICATE REQUEST' block found");
