@@ -26,6 +26,11 @@ class AuditController {
 
 	private static final int MAX_LIMIT = 1000;
 
+	/** The instants every supported database stores as a timestamp. */
+	private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
 	private final AuditEventRepository events;
 
 	private final Clock clock;
@@ -54,14 +59,21 @@ class AuditController {
 	}
 
 	private Instant since(String since) {
-		if (!since.isEmpty() && Character.isDigit(since.charAt(0)) && since.contains("T")) {
+		if (!since.isEmpty() && (Character.isDigit(since.charAt(0)) || since.charAt(0) == '+' || since.charAt(0) == '-')
+				&& since.contains("T")) {
+			Instant instant;
 			try {
-				return Instant.parse(since);
+				instant = Instant.parse(since);
 			}
 			catch (DateTimeParseException ex) {
 				throw new ApiException(ProblemType.BAD_REQUEST,
 						"'since' must be an instant such as 2026-11-25T08:00:00Z or a duration such as 1h");
 			}
+			if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+				throw new ApiException(ProblemType.BAD_REQUEST,
+						"'since' must lie between " + EARLIEST + " and " + LATEST + ", not " + since);
+			}
+			return instant;
 		}
 		return this.clock.instant().minus(RequestFields.duration("since", since));
 	}

@@ -18,6 +18,15 @@ import io.tether.server.web.ProblemType;
  */
 public final class RequestFields {
 
+	/** DNS names one entry or certificate may carry. */
+	public static final int MAX_DNS_NAMES = 100;
+
+	/**
+	 * The longest window a query may ask about: far beyond any certificate's life, and
+	 * well within what every database can store as a timestamp.
+	 */
+	static final Duration MAX_WINDOW = Duration.ofDays(100 * 365);
+
 	private RequestFields() {
 	}
 
@@ -51,7 +60,14 @@ public final class RequestFields {
 	public static List<String> dnsNames(List<String> values) {
 		List<String> names = new ArrayList<>();
 		if (values != null) {
+			if (values.size() > MAX_DNS_NAMES) {
+				throw new ApiException(ProblemType.INVALID_DNS_NAME,
+						"At most " + MAX_DNS_NAMES + " DNS names; " + values.size() + " were given");
+			}
 			for (String value : values) {
+				if (value == null) {
+					throw new ApiException(ProblemType.INVALID_DNS_NAME, "'dnsNames' holds a null; list names only");
+				}
 				try {
 					String name = DnsNames.normalize(value);
 					if (!names.contains(name)) {
@@ -79,16 +95,23 @@ public final class RequestFields {
 	}
 
 	/**
-	 * A positive duration in a query parameter, such as {@code 10m} or {@code PT10M}.
+	 * A positive duration in a query parameter, such as {@code 10m} or {@code PT10M}, of
+	 * at most {@link #MAX_WINDOW}.
 	 */
 	public static Duration duration(String field, String value) {
+		Duration duration;
 		try {
-			return Ttls.parse(value);
+			duration = Ttls.parse(value);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ApiException(ProblemType.BAD_REQUEST,
 					"'" + field + "' must be a positive duration such as 10m, 1h or PT10M, not '" + value + "'");
 		}
+		if (duration.compareTo(MAX_WINDOW) > 0) {
+			throw new ApiException(ProblemType.BAD_REQUEST,
+					"'" + field + "' is at most " + MAX_WINDOW.toDays() + " days, not '" + value + "'");
+		}
+		return duration;
 	}
 
 }

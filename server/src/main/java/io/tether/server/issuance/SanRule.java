@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 @Order(50)
 class SanRule implements IssuanceRule {
 
-	static final int MAX_DNS_NAMES = 100;
+	static final int MAX_DNS_NAMES = RequestFields.MAX_DNS_NAMES;
 
 	private final List<String> allowedSuffixes;
 

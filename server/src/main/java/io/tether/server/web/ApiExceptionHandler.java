@@ -1,5 +1,6 @@
 package io.tether.server.web;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,36 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+	private final DatabaseOutages outages;
+
+	ApiExceptionHandler(DatabaseOutages outages) {
+		this.outages = outages;
+	}
+
 	@ExceptionHandler(ApiException.class)
 	ResponseEntity<ProblemDetail> handleApiException(ApiException ex) {
 		return problem(ex.getType(), ex.getMessage());
 	}
 
+	/**
+	 * Tomcat parses parameters lazily, inside a handler; {@link QueryStringFilter}
+	 * refuses what it would fail on first, so this is a second line.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> handleInvalidParameter(InvalidParameterException ex) {
+		return problem(ProblemType.BAD_REQUEST, "The query string is malformed");
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex) {
+		if (this.outages.isOutage(ex)) {
+			logger.warn("Request refused: the database is unreachable ({})", DatabaseOutages.describe(ex));
+			return ResponseEntity.status(ProblemType.UNAVAILABLE.status())
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.header(HttpHeaders.RETRY_AFTER, String.valueOf(DatabaseOutages.RETRY_AFTER.toSeconds()))
+				.body(Problems.of(ProblemType.UNAVAILABLE,
+						"The database is unreachable; nothing was changed. Retry in a few seconds"));
+		}
 		logger.error("Request failed unexpectedly", ex);
 		return problem(ProblemType.INTERNAL, "The server failed to handle the request; its log says why");
 	}
@@ -37,8 +61,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail body = Problems.of(ProblemType.BAD_REQUEST,
-				"The request body is not valid JSON of the expected shape");
+		ProblemDetail body = Problems.of(ProblemType.BAD_REQUEST, JsonBodyErrors.detail(ex.getCause()));
 		return handleExceptionInternal(ex, body, headers, status, request);
 	}
 

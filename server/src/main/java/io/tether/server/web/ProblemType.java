@@ -58,6 +58,8 @@ public enum ProblemType {
 
 	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
 
+	UNAVAILABLE("unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+
 	INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	private static final String PREFIX = "urn:tether:problem:";
@@ -77,7 +79,8 @@ public enum ProblemType {
 	/** Whether this type is the one to use for a bare status code from the framework. */
 	private boolean generic() {
 		return this == BAD_REQUEST || this == NOT_FOUND || this == METHOD_NOT_ALLOWED || this == UNSUPPORTED_MEDIA_TYPE
-				|| this == NOT_ACCEPTABLE || this == PAYLOAD_TOO_LARGE || this == CONFLICT || this == INTERNAL;
+				|| this == NOT_ACCEPTABLE || this == PAYLOAD_TOO_LARGE || this == CONFLICT || this == UNAVAILABLE
+				|| this == INTERNAL;
 	}
 
 	public URI uri() {
