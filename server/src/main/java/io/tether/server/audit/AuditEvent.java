@@ -34,7 +34,7 @@ public class AuditEvent {
 	@Column(length = 2048)
 	private String subject;
 
-	@Column(length = 8000)
+	@Column(length = 64000)
 	private String detail;
 
 	protected AuditEvent() {

@@ -38,7 +38,7 @@ public class CertificateRecord implements Persistable<String> {
 	@Column(name = "spiffe_id", nullable = false, length = 2048)
 	private String spiffeId;
 
-	@Column(name = "dns_names", nullable = false, length = 8000)
+	@Column(name = "dns_names", nullable = false, length = 32000)
 	private String dnsNames;
 
 	@Column(name = "key_type", nullable = false, length = 16)
@@ -63,7 +63,7 @@ public class CertificateRecord implements Persistable<String> {
 	@Column(name = "requested_by", nullable = false, length = 2048)
 	private String requestedBy;
 
-	@Column(name = "certificate_pem", nullable = false, length = 16000)
+	@Column(name = "certificate_pem", nullable = false, length = 64000)
 	private String certificatePem;
 
 	@Column(name = "created_at", nullable = false)

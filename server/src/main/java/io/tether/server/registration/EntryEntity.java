@@ -28,7 +28,7 @@ public class EntryEntity {
 	@Column(name = "agent_name", nullable = false, length = 63)
 	private String agentName;
 
-	@Column(name = "dns_names", nullable = false, length = 8000)
+	@Column(name = "dns_names", nullable = false, length = 32000)
 	private String dnsNames;
 
 	@Column(name = "ttl_seconds", nullable = false)
