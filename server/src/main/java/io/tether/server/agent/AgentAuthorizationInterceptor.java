@@ -5,6 +5,7 @@ import java.security.cert.X509Certificate;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.admin.ClientCertificates;
+import io.tether.server.certificate.Revocations;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,9 +18,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Enforces {@link AgentOnly}: the client certificate (already verified against Tether's
- * roots by the TLS handshake) must carry an agent SPIFFE ID of this trust domain, and
- * that agent must be enrolled and active. The agent's name is left in a request
- * attribute.
+ * roots by the TLS handshake) must carry an agent SPIFFE ID of this trust domain, must
+ * not be revoked (revoking an agent's own certificate shuts that certificate out, renewal
+ * included), and that agent must be enrolled and active. The agent's name is left in a
+ * request attribute.
  */
 @Component
 class AgentAuthorizationInterceptor implements HandlerInterceptor {
@@ -28,10 +30,13 @@ class AgentAuthorizationInterceptor implements HandlerInterceptor {
 
 	private final AgentService agents;
 
+	private final Revocations revocations;
+
 	private final String trustDomain;
 
-	AgentAuthorizationInterceptor(AgentService agents, TetherProperties properties) {
+	AgentAuthorizationInterceptor(AgentService agents, Revocations revocations, TetherProperties properties) {
 		this.agents = agents;
+		this.revocations = revocations;
 		this.trustDomain = properties.trustDomain();
 	}
 
@@ -50,9 +55,22 @@ class AgentAuthorizationInterceptor implements HandlerInterceptor {
 		if (name == null) {
 			throw new ApiException(ProblemType.NOT_AGENT, "'" + id + "' is not an agent identity");
 		}
+		// an evicted agent is told so before being told its certificates were revoked
 		this.agents.authenticate(name);
+		this.revocations.requireUnrevoked(certificate);
 		request.setAttribute(AGENT, name);
 		return true;
+	}
+
+	/**
+	 * Last-seen counts successful calls only, so that a refused request changes nothing.
+	 */
+	@Override
+	public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler,
+			Exception ex) {
+		if (request.getAttribute(AGENT) instanceof String name && ex == null && response.getStatus() < 400) {
+			this.agents.seen(name);
+		}
 	}
 
 	static String agent(HttpServletRequest request) {

@@ -86,16 +86,28 @@ public class AgentService {
 	}
 
 	/**
-	 * Checks that an agent presenting a valid certificate is still enrolled and active,
-	 * and notes that it was seen.
+	 * Checks that an agent presenting a valid certificate is still enrolled and active.
+	 * Writes nothing: a request refused later must leave no trace.
+	 */
+	@Transactional(readOnly = true)
+	public void authenticate(String name) {
+		AgentEntity agent = this.agents.findById(name)
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' is not enrolled"));
+		if (agent.getStatus() != AgentEntity.Status.ACTIVE) {
+			throw new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' was evicted");
+		}
+	}
+
+	/**
+	 * Notes that an agent made a successful call, at most every
+	 * {@link #LAST_SEEN_RESOLUTION}.
 	 */
 	@Transactional
-	public void authenticate(String name) {
-		AgentEntity agent = active(name);
+	public void seen(String name) {
 		Instant now = this.clock.instant();
-		if (agent.getLastSeenAt().plus(LAST_SEEN_RESOLUTION).isBefore(now)) {
-			agent.seen(now);
-		}
+		this.agents.findById(name)
+			.filter((agent) -> agent.getLastSeenAt().plus(LAST_SEEN_RESOLUTION).isBefore(now))
+			.ifPresent((agent) -> agent.seen(now));
 	}
 
 	/**

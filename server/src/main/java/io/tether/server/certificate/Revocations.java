@@ -1,5 +1,6 @@
 package io.tether.server.certificate;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -71,6 +72,25 @@ public class Revocations {
 		}
 		revoke(record, checkedReason, caller, this.clock.instant());
 		return record;
+	}
+
+	/**
+	 * Refuses a client certificate that this CA revoked, or has no record of: a TLS
+	 * handshake checks the chain and the dates, not revocation.
+	 * @param certificate the certificate the caller presented
+	 * @throws ApiException {@code certificate-revoked} when revoked, {@code not-agent}
+	 * when this CA has no record of it
+	 */
+	@Transactional(readOnly = true)
+	public void requireUnrevoked(X509Certificate certificate) {
+		String serial = SerialNumbers.toHex(certificate.getSerialNumber());
+		CertificateRecord record = this.certificates.findBySerialNumber(serial)
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_AGENT,
+					"The client certificate " + serial + " is unknown to this CA"));
+		if (record.getStatus() == CertificateRecord.Status.REVOKED) {
+			throw new ApiException(ProblemType.CERTIFICATE_REVOKED, "The client certificate " + serial
+					+ " was revoked at " + record.getRevokedAt() + " (" + record.getRevocationReason() + ")");
+		}
 	}
 
 	/**
