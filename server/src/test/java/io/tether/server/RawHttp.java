@@ -1,0 +1,118 @@
+package io.tether.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Locale;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.tether.pki.Pkcs12;
+
+/**
+ * Requests written byte for byte over TLS, for what {@code HttpClient} will not send: a
+ * malformed percent-encoding, a header too large, a request line Tomcat refuses.
+ */
+final class RawHttp {
+
+	private RawHttp() {
+	}
+
+	record Response(int status, String head, String body) {
+
+		String contentType() {
+			for (String line : this.head.split("\r\n")) {
+				if (line.toLowerCase(Locale.ROOT).startsWith("content-type:")) {
+					return line.substring("content-type:".length()).strip();
+				}
+			}
+			return "";
+		}
+
+	}
+
+	static Response get(RunningServer server, String target) {
+		return send(server, "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+	}
+
+	static Response send(RunningServer server, String request) {
+		try {
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(Pkcs12.trustStore(server.bundleFile()));
+			SSLContext ssl = SSLContext.getInstance("TLS");
+			ssl.init(null, trust.getTrustManagers(), null);
+			try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("localhost", server.port())) {
+				socket.setSoTimeout(10_000);
+				OutputStream out = socket.getOutputStream();
+				out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+				out.flush();
+				return parse(readAll(socket.getInputStream()));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static byte[] readAll(InputStream in) throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		byte[] buffer = new byte[8192];
+		try {
+			int read;
+			while ((read = in.read(buffer)) >= 0) {
+				bytes.write(buffer, 0, read);
+			}
+		}
+		catch (IOException ex) {
+			// a server that closes without close_notify after answering
+			if (bytes.size() == 0) {
+				throw ex;
+			}
+		}
+		return bytes.toByteArray();
+	}
+
+	private static Response parse(byte[] raw) {
+		String text = new String(raw, StandardCharsets.ISO_8859_1);
+		int end = text.indexOf("\r\n\r\n");
+		if (end < 0) {
+			throw new IllegalStateException("No complete HTTP response: " + text);
+		}
+		String head = text.substring(0, end);
+		byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
+		if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+			body = unchunk(body);
+		}
+		int status = Integer.parseInt(head.split(" ", 3)[1]);
+		return new Response(status, head, new String(body, StandardCharsets.UTF_8));
+	}
+
+	private static byte[] unchunk(byte[] chunked) {
+		String text = new String(chunked, StandardCharsets.ISO_8859_1);
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		int at = 0;
+		while (at < text.length()) {
+			int lineEnd = text.indexOf("\r\n", at);
+			if (lineEnd < 0) {
+				break;
+			}
+			int size = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
+			if (size == 0) {
+				break;
+			}
+			body.write(chunked, lineEnd + 2, Math.min(size, chunked.length - lineEnd - 2));
+			at = lineEnd + 2 + size + 2;
+		}
+		return body.toByteArray();
+	}
+
+}
