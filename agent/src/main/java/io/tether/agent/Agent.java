@@ -1,12 +1,12 @@
 package io.tether.agent;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -56,6 +56,16 @@ final class Agent implements AutoCloseable {
 	private volatile ServerClient client;
 
 	private int identityFailures;
+
+	/**
+	 * Certificates obtained but not yet written (the outputs could not be written): the
+	 * next attempt delivers them rather than asking for yet another certificate. Touched
+	 * on the scheduler thread only.
+	 */
+	private final Map<SpiffeId, Obtained> undelivered = new HashMap<>();
+
+	private record Obtained(List<X509Certificate> chain, List<X509Certificate> bundle, Instant receivedAt) {
+	}
 
 	private final Runnable onFatal;
 
@@ -173,32 +183,50 @@ final class Agent implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Picks up where a previous run left off. The state records what was last delivered;
+	 * outputs that differ from it (deleted, edited, or left behind by a run that could
+	 * not write them) are rewritten from it, and the hook told, before anything else.
+	 */
 	private void resumeWorkload(AgentConfig.Workload workload, WorkloadState state) {
+		List<X509Certificate> chain;
+		List<X509Certificate> bundle;
+		KeyPair keys;
+		Instant receivedAt;
 		try {
-			List<X509Certificate> chain = state.chain();
-			if (!chain.isEmpty() && chain.get(0).getNotAfter().toInstant().isAfter(this.clock.instant())) {
-				if (outputsMissing(workload)) {
-					WorkloadWriter.write(workload, state.loadOrCreateKeys(workload).getPrivate(), chain,
-							state.bundle());
-					Log.info("outputs restored workload=" + workload.spiffeId());
-				}
-				this.status.issued(workload.spiffeId().toString(), workload.spiffeId(), chain.get(0));
-				scheduleWorkload(workload, state, untilRenewal(state.receivedAt(chain.get(0)), chain.get(0)), 0);
+			chain = state.chain();
+			if (chain.isEmpty() || !chain.get(0).getNotAfter().toInstant().isAfter(this.clock.instant())) {
+				renewWorkload(workload, state, 0);
 				return;
 			}
+			bundle = state.bundle();
+			keys = state.loadOrCreateKeys(workload);
+			receivedAt = state.receivedAt(chain.get(0));
 		}
 		catch (IOException | RuntimeException ex) {
 			Log.warn("stored state unreadable workload=" + workload.spiffeId() + " reason=\"" + ex + "\"; renewing");
+			renewWorkload(workload, state, 0);
+			return;
 		}
-		renewWorkload(workload, state, 0);
-	}
-
-	private static boolean outputsMissing(AgentConfig.Workload workload) {
-		return (workload.certificate() != null && !Files.exists(workload.certificate()))
-				|| (workload.key() != null && !Files.exists(workload.key()))
-				|| (workload.bundle() != null && !Files.exists(workload.bundle()))
-				|| (workload.keyStore() != null && !Files.exists(workload.keyStore()))
-				|| (workload.trustStore() != null && !Files.exists(workload.trustStore()));
+		String name = workload.spiffeId().toString();
+		this.status.issued(name, workload.spiffeId(), chain.get(0));
+		if (!WorkloadWriter.matches(workload, keys.getPrivate(), chain, bundle)) {
+			try {
+				WorkloadWriter.write(workload, keys.getPrivate(), chain, bundle);
+				Log.info("outputs rewritten workload=" + name + " (they differed from the last certificate delivered)");
+				Hooks.run(workload.hook(), name);
+			}
+			catch (IOException | RuntimeException ex) {
+				// the retry delivers this certificate, and obtains a new one only once
+				// this one is due for renewal
+				this.undelivered.put(workload.spiffeId(), new Obtained(chain, bundle, receivedAt));
+				Duration wait = Renewal.backoff(1, this.random);
+				warnFailure(name, 1, "cannot write the outputs: " + ex, chain.get(0), wait);
+				scheduleWorkload(workload, state, wait, 1);
+				return;
+			}
+		}
+		scheduleWorkload(workload, state, untilRenewal(receivedAt, chain.get(0)), 0);
 	}
 
 	private void scheduleWorkload(AgentConfig.Workload workload, WorkloadState state, Duration wait, int failures) {
@@ -206,36 +234,63 @@ final class Agent implements AutoCloseable {
 		this.scheduler.schedule(() -> renewWorkload(workload, state, failures), wait.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Obtains a certificate (or takes the one obtained earlier and not yet written, while
+	 * it is fresh), writes the outputs, and only then records it as delivered: a state
+	 * saved ahead of its outputs would make a restarted agent believe the workload holds
+	 * a certificate it never got.
+	 */
 	private void renewWorkload(AgentConfig.Workload workload, WorkloadState state, int failures) {
 		String name = workload.spiffeId().toString();
 		X509Certificate current = null;
+		Obtained obtained = this.undelivered.remove(workload.spiffeId());
 		try {
 			List<X509Certificate> chain = state.chain();
 			current = chain.isEmpty() ? null : chain.get(0);
-			Map<?, ?> entry = findEntry(workload.spiffeId());
-			List<String> dnsNames = Json.array(entry, "dnsNames").stream().map(String::valueOf).toList();
 			KeyPair keys = state.loadOrCreateKeys(workload);
-			Csr csr = Csr.create(keys, workload.spiffeId(), dnsNames);
-			Map<String, Object> issued = this.client.post("/v1/agents/self/certificates",
-					Map.of("entryId", Json.string(entry, "id"), "csr", csr.toPem()));
-			List<X509Certificate> newChain = Pem.readCertificates(Json.string(issued, "certificateChain"));
-			List<X509Certificate> bundle = Pem.readCertificates(Json.string(issued, "bundle"));
-			Instant receivedAt = this.clock.instant();
-			state.save(newChain, bundle, receivedAt);
-			WorkloadWriter.write(workload, keys.getPrivate(), newChain, bundle);
-			Log.info("certificate renewed workload=" + name + " serial="
-					+ SerialNumbers.toHex(newChain.get(0).getSerialNumber()) + " notAfter="
-					+ newChain.get(0).getNotAfter().toInstant());
-			this.status.issued(name, workload.spiffeId(), newChain.get(0));
+			if (obtained == null || !isFresh(obtained)) {
+				obtained = obtain(workload, keys);
+			}
+			X509Certificate leaf = obtained.chain().get(0);
+			WorkloadWriter.write(workload, keys.getPrivate(), obtained.chain(), obtained.bundle());
+			state.save(obtained.chain(), obtained.bundle(), obtained.receivedAt());
+			Log.info("certificate renewed workload=" + name + " serial=" + SerialNumbers.toHex(leaf.getSerialNumber())
+					+ " notAfter=" + leaf.getNotAfter().toInstant());
+			this.status.issued(name, workload.spiffeId(), leaf);
 			Hooks.run(workload.hook(), name);
-			scheduleWorkload(workload, state, untilRenewal(receivedAt, newChain.get(0)), 0);
+			scheduleWorkload(workload, state, untilRenewal(obtained.receivedAt(), leaf), 0);
 		}
 		catch (ServerClient.ServerException | IOException | RuntimeException ex) {
+			if (obtained != null) {
+				this.undelivered.put(workload.spiffeId(), obtained);
+			}
 			int failed = failures + 1;
 			Duration wait = Renewal.backoff(failed, this.random);
 			warnFailure(name, failed, ex.getMessage(), current, wait);
 			scheduleWorkload(workload, state, wait, failed);
 		}
+	}
+
+	private Obtained obtain(AgentConfig.Workload workload, KeyPair keys) throws ServerClient.ServerException {
+		Map<?, ?> entry = findEntry(workload.spiffeId());
+		List<String> dnsNames = Json.array(entry, "dnsNames").stream().map(String::valueOf).toList();
+		Csr csr = Csr.create(keys, workload.spiffeId(), dnsNames);
+		Map<String, Object> issued = this.client.post("/v1/agents/self/certificates",
+				Map.of("entryId", Json.string(entry, "id"), "csr", csr.toPem()));
+		return new Obtained(Pem.readCertificates(Json.string(issued, "certificateChain")),
+				Pem.readCertificates(Json.string(issued, "bundle")), this.clock.instant());
+	}
+
+	/**
+	 * Whether a certificate obtained earlier is still worth delivering rather than
+	 * replacing: it has not reached its renewal point, measured from its receipt as
+	 * {@link Renewal#untilRenewal} does (its {@code notBefore} is backdated for skew).
+	 */
+	private boolean isFresh(Obtained obtained) {
+		Instant notAfter = obtained.chain().get(0).getNotAfter().toInstant();
+		long lifetime = Duration.between(obtained.receivedAt(), notAfter).toMillis();
+		return this.clock.instant()
+			.isBefore(obtained.receivedAt().plusMillis((long) (lifetime * this.config.renewalFraction())));
 	}
 
 	private Map<?, ?> findEntry(SpiffeId spiffeId) throws ServerClient.ServerException {

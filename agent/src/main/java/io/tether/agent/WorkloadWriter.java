@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 
 import io.tether.pki.AtomicFiles;
@@ -48,6 +49,41 @@ final class WorkloadWriter {
 				put(workload, workload.keyStore(), Pkcs12.writeKeyStore(key, chain, password));
 			}
 		}
+	}
+
+	/**
+	 * Whether every configured output holds exactly these credentials: an output that is
+	 * missing, unreadable, or holds another key, chain or bundle does not.
+	 */
+	static boolean matches(AgentConfig.Workload workload, PrivateKey key, List<X509Certificate> chain,
+			List<X509Certificate> bundle) {
+		try {
+			if ((workload.bundle() != null && !holds(workload.bundle(), ascii(Pem.write(bundle))))
+					|| (workload.key() != null && !holds(workload.key(), ascii(Pem.write(key))))
+					|| (workload.certificate() != null && !holds(workload.certificate(), ascii(Pem.write(chain))))) {
+				return false;
+			}
+			if (workload.keyStore() != null || workload.trustStore() != null) {
+				char[] password = Files.readString(workload.passwordFile()).strip().toCharArray();
+				if (workload.trustStore() != null
+						&& !Pkcs12.readTrustStore(Files.readAllBytes(workload.trustStore()), password).equals(bundle)) {
+					return false;
+				}
+				if (workload.keyStore() != null) {
+					Pkcs12.KeyEntry entry = Pkcs12.readKeyStore(Files.readAllBytes(workload.keyStore()), password);
+					return entry.chain().equals(chain)
+							&& Arrays.equals(entry.privateKey().getEncoded(), key.getEncoded());
+				}
+			}
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private static boolean holds(Path path, byte[] content) throws IOException {
+		return Files.isRegularFile(path) && Arrays.equals(Files.readAllBytes(path), content);
 	}
 
 	private static void put(AgentConfig.Workload workload, Path path, byte[] content) throws IOException {

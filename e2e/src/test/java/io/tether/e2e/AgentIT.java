@@ -138,6 +138,49 @@ class AgentIT {
 		}
 	}
 
+	/**
+	 * The agent runs as root here (as in CI), for which no file mode is read-only: a
+	 * directory where {@code cert.pem} belongs is what makes the output unwritable.
+	 */
+	@Test
+	void unwritableOutputsAreDeliveredOnceWritableAndNeverRecordedAhead() throws IOException {
+		Path out = this.work.resolve("locked");
+		String spiffeId = id("ns/locked");
+		this.server.createEntry(spiffeId, "host-locked", List.of(), "PT30S");
+		String workloads = workload(spiffeId, out, null);
+		RunningProcess first = startAgent("host-locked", this.server, workloads);
+		RunningProcess.await("the first certificate", Duration.ofSeconds(30), () -> leafIfPresent(out) != null);
+		Path certificate = out.resolve("cert.pem");
+		Files.delete(certificate);
+		Files.createDirectories(certificate.resolve("in-the-way"));
+
+		RunningProcess.await("three failed deliveries", Duration.ofSeconds(60),
+				() -> first.count("renewal failed item=" + spiffeId) >= 3);
+		assertThat(issuedFor(spiffeId)).as("one renewal obtained and retried, not one per attempt:\n" + first.log())
+			.isEqualTo(2);
+		first.close();
+		long failedBefore = first.count("renewal failed item=" + spiffeId);
+
+		// restarted while the output is still unwritable, then it becomes writable
+		RunningProcess second = startAgent("host-locked", this.server, workloads, "not-a-valid-token");
+		RunningProcess.await("a failed delivery after the restart", Duration.ofSeconds(30),
+				() -> second.count("renewal failed item=" + spiffeId) > failedBefore);
+		deleteRecursively(certificate);
+		Instant writable = Instant.now();
+		RunningProcess.await("a current certificate in place", Duration.ofSeconds(30), () -> {
+			X509Certificate leaf = leafIfPresent(out);
+			return leaf != null && leaf.getNotAfter().toInstant().isAfter(Instant.now());
+		});
+		assertThat(Duration.between(writable, Instant.now())).as("within the backoff, not at the next renewal")
+			.isLessThan(Duration.ofSeconds(20));
+		Commands.Result verify = Commands.run(out, "openssl", "verify", "-x509_strict", "-CAfile", "bundle.pem",
+				"-untrusted", "cert.pem", "cert.pem");
+		assertThat(verify.exitCode()).as(verify.output()).isZero();
+		Commands.Result keyMatches = Commands.run(out, "sh", "-c",
+				"[ \"$(openssl x509 -in cert.pem -noout -pubkey)\" = \"$(openssl pkey -in key.pem -pubout)\" ]");
+		assertThat(keyMatches.exitCode()).as("key.pem matches cert.pem").isZero();
+	}
+
 	@Test
 	void restartedAgentKeepsItsIdentityWithoutReenrolling() throws IOException {
 		Path out = this.work.resolve("restart");
