@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -112,6 +113,32 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 				+ "with 'tether token create --agent NAME' or POST /v1/join-tokens");
 	}
 
+	/**
+	 * Checks what the configuration names that the daemon must read before it writes
+	 * anything: the PKCS#12 password files. Found at the first renewal instead, a missing
+	 * one would leave a workload with its PEM files and no keystore, obtaining a new
+	 * certificate on every retry. Not part of {@link #load}: {@code tether-agent status}
+	 * reads the same file, possibly as a user who may not read the passwords.
+	 * @param file the configuration file, for the message
+	 * @throws ConfigException naming the file, the key, the workload and the path
+	 */
+	public void checkFiles(Path file) {
+		for (int i = 0; i < this.workloads.size(); i++) {
+			Workload workload = this.workloads.get(i);
+			if (workload.keyStore() == null && workload.trustStore() == null) {
+				continue;
+			}
+			try {
+				Files.readString(workload.passwordFile());
+			}
+			catch (IOException | RuntimeException ex) {
+				throw new ConfigException(file + ": workloads[" + i + "].outputs.passwordFile: cannot read "
+						+ workload.passwordFile() + " (workload " + workload.spiffeId() + "): "
+						+ ((ex instanceof NoSuchFileException) ? "no such file" : ex.toString()));
+			}
+		}
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> cast(Object value) {
 		return (Map<String, Object>) value;
@@ -137,6 +164,8 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 		}
 
 		AgentConfig parse(Map<String, Object> root) {
+			known(root, "the top level", "servers", "name", "trustDomain", "joinToken", "joinTokenFile", "dataDir",
+					"renewal", "status", "workloads");
 			List<URI> servers = new ArrayList<>();
 			for (String url : strings(root, "servers", true)) {
 				URI uri = URI.create(url);
@@ -162,13 +191,15 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 				}
 			}
 			String dataDir = string(root, "dataDir", true);
-			Map<String, Object> renewal = map(root, "renewal");
+			Map<String, Object> renewal = map(root, "renewal", "renewal");
+			known(renewal, "renewal", "fraction", "jitter");
 			double fraction = number(renewal, "renewal.fraction", "fraction", 0.5);
 			double jitter = number(renewal, "renewal.jitter", "jitter", 0.1);
 			if (fraction <= 0 || fraction >= 1 || jitter < 0 || fraction + jitter >= 1) {
 				throw error("renewal", "fraction must be in (0,1), jitter >= 0 and fraction + jitter < 1");
 			}
-			Map<String, Object> status = map(root, "status");
+			Map<String, Object> status = map(root, "status", "status");
+			known(status, "status", "port");
 			int port = (int) number(status, "status.port", "port", 0);
 			String tokenFile = string(root, "joinTokenFile", false);
 			List<Workload> workloads = new ArrayList<>();
@@ -192,6 +223,7 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 		}
 
 		private Workload workload(Map<String, Object> map, String at) {
+			known(map, at, "spiffeId", "keyType", "mode", "owner", "outputs", "hook");
 			SpiffeId spiffeId;
 			try {
 				spiffeId = SpiffeId.parse(string(map, "spiffeId", true, at + ".spiffeId"));
@@ -207,7 +239,8 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 			catch (PkiException ex) {
 				throw error(at + ".keyType", ex.getMessage());
 			}
-			Map<String, Object> outputs = map(map, "outputs");
+			Map<String, Object> outputs = map(map, "outputs", at + ".outputs");
+			known(outputs, at + ".outputs", "certificate", "key", "bundle", "keystore", "truststore", "passwordFile");
 			Path certificate = path(outputs, "certificate", at);
 			Path key = path(outputs, "key", at);
 			Path bundle = path(outputs, "bundle", at);
@@ -246,6 +279,7 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 				throw error(at, "must be a mapping with 'command' or 'signal' + 'pidFile'");
 			}
 			Map<String, Object> map = cast(value);
+			known(map, at, "command", "timeout", "signal", "pidFile");
 			List<String> command = map.containsKey("command") ? strings(map, "command", true) : null;
 			String signal = string(map, "signal", false, at + ".signal");
 			String pidFile = string(map, "pidFile", false, at + ".pidFile");
@@ -291,15 +325,59 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 			return (value != null) ? Path.of(value) : null;
 		}
 
-		private Map<String, Object> map(Map<String, Object> parent, String key) {
+		private Map<String, Object> map(Map<String, Object> parent, String key, String at) {
 			Object value = parent.get(key);
 			if (value == null) {
 				return Map.of();
 			}
 			if (!(value instanceof Map<?, ?>)) {
-				throw error(key, "must be a mapping");
+				throw error(at, "must be a mapping");
 			}
 			return cast(value);
+		}
+
+		/**
+		 * Refuses a key this file does not know: silently ignored, a typo such as
+		 * {@code renewl:} would leave the default in force with nothing said.
+		 */
+		private void known(Map<?, ?> map, String at, String... keys) {
+			for (Object key : map.keySet()) {
+				String name = String.valueOf(key);
+				if (List.of(keys).contains(name)) {
+					continue;
+				}
+				String nearest = null;
+				int best = Integer.MAX_VALUE;
+				for (String candidate : keys) {
+					int distance = levenshtein(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+					if (distance < best) {
+						best = distance;
+						nearest = candidate;
+					}
+				}
+				String hint = (best <= Math.max(2, name.length() / 3)) ? "did you mean '" + nearest + "'?"
+						: "known keys here: " + String.join(", ", keys);
+				throw new ConfigException(this.file + ": unknown key '" + name + "' at " + at + "; " + hint);
+			}
+		}
+
+		private static int levenshtein(String a, String b) {
+			int[] previous = new int[b.length() + 1];
+			int[] current = new int[b.length() + 1];
+			for (int j = 0; j <= b.length(); j++) {
+				previous[j] = j;
+			}
+			for (int i = 1; i <= a.length(); i++) {
+				current[0] = i;
+				for (int j = 1; j <= b.length(); j++) {
+					int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+					current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+				}
+				int[] swap = previous;
+				previous = current;
+				current = swap;
+			}
+			return previous[b.length()];
 		}
 
 		private String string(Map<String, Object> map, String key, boolean required) {

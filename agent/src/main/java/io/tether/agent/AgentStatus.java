@@ -123,25 +123,19 @@ final class AgentStatus implements AutoCloseable {
 		}
 	}
 
-	void issued(String name, SpiffeId spiffeId, X509Certificate certificate) {
-		this.items.put(name, new Item(name, spiffeId.toString(), SerialNumbers.toHex(certificate.getSerialNumber()),
-				certificate.getNotAfter().toInstant(), null, 0, null));
-		save();
-	}
-
-	void scheduled(String name, Instant next) {
-		this.items.compute(name,
-				(key, item) -> (item == null) ? new Item(name, null, null, null, next, 0, null)
-						: new Item(name, item.spiffeId(), item.serialNumber(), item.notAfter(), next,
-								item.consecutiveFailures(), item.lastError()));
-		save();
-	}
-
-	void failed(String name, String error) {
-		this.items.compute(name,
-				(key, item) -> (item == null) ? new Item(name, null, null, null, null, 1, error)
-						: new Item(name, item.spiffeId(), item.serialNumber(), item.notAfter(), item.nextAttempt(),
-								item.consecutiveFailures() + 1, error));
+	/**
+	 * Records where a renewable stands after an attempt, all at once (one write of the
+	 * status file per attempt).
+	 * @param certificate the certificate it holds, or {@code null}
+	 * @param nextAttempt when it is tried next, or {@code null} for never
+	 * @param failures consecutive failed attempts
+	 * @param error the last failure's reason, or {@code null} after a success
+	 */
+	void record(String name, X509Certificate certificate, Instant nextAttempt, int failures, String error) {
+		String spiffeId = (certificate != null) ? SpiffeId.of(certificate).map(SpiffeId::toString).orElse(null) : null;
+		this.items.put(name, new Item(name, spiffeId,
+				(certificate != null) ? SerialNumbers.toHex(certificate.getSerialNumber()) : null,
+				(certificate != null) ? certificate.getNotAfter().toInstant() : null, nextAttempt, failures, error));
 		save();
 	}
 

@@ -12,7 +12,7 @@ final class Log {
 
 	static volatile boolean debug = Boolean.getBoolean("tether.agent.debug");
 
-	private static final PrintStream OUT = System.err;
+	private static volatile PrintStream out = System.err;
 
 	private Log() {
 	}
@@ -35,8 +35,18 @@ final class Log {
 		}
 	}
 
+	/**
+	 * Sends the lines elsewhere (tests that check what the agent says).
+	 * @return where they went before
+	 */
+	static PrintStream redirect(PrintStream to) {
+		PrintStream before = out;
+		out = to;
+		return before;
+	}
+
 	private static void write(String level, String message) {
-		OUT.println(Instant.now() + " " + level + " " + message);
+		out.println(Instant.now() + " " + level + " " + message);
 	}
 
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 
 /**
  * {@code tether-agent [run] --config agent.yaml} runs the daemon;
@@ -50,7 +51,19 @@ public final class TetherAgent {
 			System.exit(2);
 			return;
 		}
-		System.exit(command.equals("status") ? status(agentConfig, System.out, System.err) : run(agentConfig));
+		if (command.equals("status")) {
+			System.exit(status(agentConfig, System.out, System.err));
+		}
+		try {
+			// what only the daemon reads (status may run as a user who cannot)
+			agentConfig.checkFiles(config);
+		}
+		catch (AgentConfig.ConfigException ex) {
+			System.err.println("tether-agent: " + ex.getMessage());
+			System.exit(2);
+			return;
+		}
+		System.exit(run(agentConfig));
 	}
 
 	private static int run(AgentConfig config) {
@@ -61,13 +74,21 @@ public final class TetherAgent {
 		AgentStatus status = new AgentStatus(config.dataDir(), clock);
 		CountDownLatch stopped = new CountDownLatch(1);
 		AtomicBoolean fatal = new AtomicBoolean();
-		Agent agent = new Agent(config, status, clock, () -> {
-			fatal.set(true);
-			stopped.countDown();
-		});
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			agent.close();
+		Scheduler.SingleThread scheduler = Scheduler.singleThread("tether-agent-renewal");
+		HookRunner hooks = HookRunner.threads();
+		RenewalLoop loop = new RenewalLoop(scheduler, clock, RandomGenerator.getDefault(), config.renewalFraction(),
+				config.renewalJitter(), status, () -> {
+					fatal.set(true);
+					stopped.countDown();
+				});
+		Agent agent = new Agent(config, new HttpCertificateAuthority(config.servers()), loop, hooks, clock);
+		Runnable stop = () -> {
+			scheduler.close();
+			hooks.close();
 			status.close();
+		};
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			stop.run();
 			stopped.countDown();
 		}, "tether-agent-shutdown"));
 		try {
@@ -90,8 +111,7 @@ public final class TetherAgent {
 			Thread.currentThread().interrupt();
 		}
 		if (fatal.get()) {
-			agent.close();
-			status.close();
+			stop.run();
 			return 1;
 		}
 		return 0;

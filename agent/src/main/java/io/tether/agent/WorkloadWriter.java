@@ -41,7 +41,7 @@ final class WorkloadWriter {
 			put(workload, workload.certificate(), ascii(Pem.write(chain)));
 		}
 		if (workload.keyStore() != null || workload.trustStore() != null) {
-			char[] password = Files.readString(workload.passwordFile()).strip().toCharArray();
+			char[] password = password(workload);
 			if (workload.trustStore() != null) {
 				put(workload, workload.trustStore(), Pkcs12.writeTrustStore(bundle, password));
 			}
@@ -64,7 +64,7 @@ final class WorkloadWriter {
 				return false;
 			}
 			if (workload.keyStore() != null || workload.trustStore() != null) {
-				char[] password = Files.readString(workload.passwordFile()).strip().toCharArray();
+				char[] password = password(workload);
 				if (workload.trustStore() != null
 						&& !Pkcs12.readTrustStore(Files.readAllBytes(workload.trustStore()), password).equals(bundle)) {
 					return false;
@@ -79,6 +79,16 @@ final class WorkloadWriter {
 		}
 		catch (IOException | RuntimeException ex) {
 			return false;
+		}
+	}
+
+	private static char[] password(AgentConfig.Workload workload) throws IOException {
+		try {
+			return Files.readString(workload.passwordFile()).strip().toCharArray();
+		}
+		catch (IOException ex) {
+			// a NoSuchFileException's message is the bare path: say what the path is
+			throw new IOException("cannot read the PKCS#12 passwordFile " + workload.passwordFile() + ": " + ex, ex);
 		}
 	}
 

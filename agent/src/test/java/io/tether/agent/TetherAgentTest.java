@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-import io.tether.pki.SpiffeId;
 import io.tether.pki.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +38,8 @@ class TetherAgentTest {
 		TestPki.Issued leaf = TestPki.root().intermediate().leaf("spiffe://td.example/ns/web");
 		Clock clock = Clock.fixed(Instant.now(), ZoneOffset.UTC);
 		AgentStatus status = new AgentStatus(this.dir, clock);
-		status.issued("spiffe://td.example/ns/web", SpiffeId.parse("spiffe://td.example/ns/web"), leaf.certificate());
-		status.scheduled("spiffe://td.example/ns/web", clock.instant().plus(Duration.ofMinutes(20)));
-		status.failed("spiffe://td.example/ns/web", "server unreachable");
+		status.record("spiffe://td.example/ns/web", leaf.certificate(), clock.instant().plus(Duration.ofMinutes(20)), 1,
+				"server unreachable");
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		int exit = TetherAgent.status(config(), print(out), print(new ByteArrayOutputStream()));
 		assertThat(exit).isZero();

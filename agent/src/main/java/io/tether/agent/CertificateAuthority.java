@@ -1,0 +1,60 @@
+package io.tether.agent;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import io.tether.pki.Csr;
+
+/**
+ * What the agent asks of the Tether servers, decoded: the agent's core talks to this, so
+ * that its tests fake the server in memory ({@link HttpCertificateAuthority} is the real
+ * one). Every method throws {@link ServerClient.ServerException}: refused (final) or
+ * failed (worth retrying).
+ */
+interface CertificateAuthority {
+
+	/**
+	 * Enrolls with a join token, over TLS pinned to the root the token names.
+	 * @param rootSha256 the root CA's SHA-256 fingerprint, from the token
+	 */
+	Enrolled enroll(String joinToken, String rootSha256, Csr csr) throws ServerClient.ServerException;
+
+	/**
+	 * From now on, authenticates as this agent identity (after enrollment and after each
+	 * renewal of it).
+	 */
+	void authenticateAs(IdentityStore.Identity identity);
+
+	/** Renews the agent's own certificate. */
+	Issued renewAgent(Csr csr) throws ServerClient.ServerException;
+
+	/** The registration entries assigned to this agent. */
+	List<Entry> entries() throws ServerClient.ServerException;
+
+	/** Obtains a workload certificate for one of this agent's entries. */
+	Issued issue(String entryId, Csr csr) throws ServerClient.ServerException;
+
+	/**
+	 * A certificate chain (leaf first) and the trust bundle that came with it.
+	 */
+	record Issued(List<X509Certificate> chain, List<X509Certificate> bundle) {
+
+		X509Certificate certificate() {
+			return this.chain.get(0);
+		}
+
+	}
+
+	/**
+	 * @param agent the agent's name as the server recorded it
+	 */
+	record Enrolled(String agent, Issued issued) {
+	}
+
+	/**
+	 * A registration entry: what a CSR for it must name.
+	 */
+	record Entry(String id, String spiffeId, List<String> dnsNames) {
+	}
+
+}

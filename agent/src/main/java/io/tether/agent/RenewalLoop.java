@@ -1,0 +1,163 @@
+package io.tether.agent;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
+
+/**
+ * The one place that decides when each renewable thing (the agent's identity, each
+ * workload) is tried next: at the configured fraction of its certificate's life plus
+ * jitter after a success ({@link Renewal#untilRenewal}), after an exponential backoff
+ * after a failure ({@link Renewal#backoff}). It counts consecutive failures, reports a
+ * certificate about to expire while renewal keeps failing, and keeps the status up to
+ * date. What an attempt does is the renewable's business; when it happens is this
+ * class's.
+ * <p>
+ * Every attempt runs on the {@link Scheduler}, one at a time; nothing slow that is not a
+ * renewal (hooks) belongs on it.
+ */
+final class RenewalLoop {
+
+	/**
+	 * Below this share of its lifetime left, a certificate that fails to renew is
+	 * reported loudly.
+	 */
+	static final double EXPIRY_WARNING_SHARE = 0.2;
+
+	private final Scheduler scheduler;
+
+	private final Clock clock;
+
+	private final RandomGenerator random;
+
+	private final double fraction;
+
+	private final double jitter;
+
+	private final AgentStatus status;
+
+	private final Runnable onFatal;
+
+	/**
+	 * @param fraction renew at this fraction of a certificate's life...
+	 * @param jitter ...plus up to this fraction of it, at random
+	 * @param onFatal called when an attempt says no retry can help (a refused join token)
+	 */
+	RenewalLoop(Scheduler scheduler, Clock clock, RandomGenerator random, double fraction, double jitter,
+			AgentStatus status, Runnable onFatal) {
+		this.scheduler = scheduler;
+		this.clock = clock;
+		this.random = random;
+		this.fraction = fraction;
+		this.jitter = jitter;
+		this.status = status;
+		this.onFatal = onFatal;
+	}
+
+	/**
+	 * Something the loop keeps renewed. Its attempts run one at a time on the scheduler.
+	 */
+	interface Renewable {
+
+		/** Its name in the status and the logs: "agent", or a workload's SPIFFE ID. */
+		String name();
+
+		/**
+		 * Makes sure a current certificate is in place (obtaining, delivering or just
+		 * checking one), and says which.
+		 * @return the certificate now in place, from which the next renewal is timed
+		 * @throws Fatal when no retry can help
+		 * @throws Exception when this attempt failed and a later one may succeed
+		 */
+		Held attempt() throws Exception;
+
+		/**
+		 * The certificate in use while attempts fail, for the expiry warning, or
+		 * {@code null}.
+		 */
+		X509Certificate current();
+
+	}
+
+	/**
+	 * The certificate a renewable holds and when it was received (its lifetime is counted
+	 * from then, see {@link Renewal#untilRenewal}).
+	 */
+	record Held(X509Certificate certificate, Instant receivedAt) {
+	}
+
+	/** An attempt failed in a way no retry can fix: an operator must act. */
+	static final class Fatal extends Exception {
+
+		private static final long serialVersionUID = 1L;
+
+		Fatal(String message) {
+			super(message);
+		}
+
+	}
+
+	/**
+	 * Schedules the first attempt of a renewable, at once.
+	 */
+	void start(Renewable renewable) {
+		this.scheduler.schedule(() -> attempt(renewable, 0), Duration.ZERO);
+	}
+
+	private void attempt(Renewable renewable, int failuresBefore) {
+		String name = renewable.name();
+		Held held;
+		try {
+			held = renewable.attempt();
+		}
+		catch (Fatal ex) {
+			this.status.record(name, renewable.current(), null, failuresBefore + 1, ex.getMessage());
+			this.onFatal.run();
+			return;
+		}
+		catch (Exception ex) {
+			int failures = failuresBefore + 1;
+			Duration wait = Renewal.backoff(failures, this.random);
+			String reason = reason(ex);
+			X509Certificate current = renewable.current();
+			Log.warn("renewal failed item=" + name + " attempt=" + failures + " retryIn=" + wait + " reason=\"" + reason
+					+ "\"");
+			warnIfAboutToExpire(name, current);
+			this.status.record(name, current, this.clock.instant().plus(wait), failures, reason);
+			this.scheduler.schedule(() -> attempt(renewable, failures), wait);
+			return;
+		}
+		Duration wait = Renewal.untilRenewal(held.receivedAt(), held.certificate().getNotAfter().toInstant(),
+				this.clock.instant(), this.fraction, this.jitter, this.random);
+		this.status.record(name, held.certificate(), this.clock.instant().plus(wait), 0, null);
+		this.scheduler.schedule(() -> attempt(renewable, 0), wait);
+	}
+
+	private void warnIfAboutToExpire(String name, X509Certificate current) {
+		if (current == null) {
+			return;
+		}
+		Instant notAfter = current.getNotAfter().toInstant();
+		Duration left = Duration.between(this.clock.instant(), notAfter);
+		Duration lifetime = Duration.between(current.getNotBefore().toInstant(), notAfter);
+		if (left.toMillis() < lifetime.toMillis() * EXPIRY_WARNING_SHARE) {
+			Log.error("CERTIFICATE ABOUT TO EXPIRE item=" + name + " notAfter=" + notAfter + " left=" + left
+					+ " and renewal keeps failing: check the server and this agent");
+		}
+	}
+
+	/**
+	 * The server's own words for its refusals; the exception's type too for the rest,
+	 * since a bare message (a {@code NoSuchFileException}'s is only a path) says too
+	 * little.
+	 */
+	private static String reason(Exception ex) {
+		if (ex instanceof ServerClient.ServerException || ex instanceof DeliveryException) {
+			return ex.getMessage();
+		}
+		return ex.toString();
+	}
+
+}
