@@ -35,7 +35,7 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
 		X509Certificate root = Arrays.stream(chain)
 			.filter((certificate) -> this.pin.equals(Thumbprints.sha256Hex(certificate)))
 			.findFirst()
-			.orElseThrow(() -> new CertificateException(
+			.orElseThrow(() -> new Untrusted(
 					"The server's chain does not contain the root CA pinned by the join token (SHA-256 " + this.pin
 							+ "): wrong server, or a token from another CA"));
 		try {
@@ -49,8 +49,7 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
 				.validate(CertificateFactory.getInstance("X.509").generateCertPath(Arrays.asList(path)), parameters);
 		}
 		catch (GeneralSecurityException ex) {
-			throw new CertificateException(
-					"The server's chain does not validate to the pinned root: " + ex.getMessage(), ex);
+			throw new Untrusted("The server's chain does not validate to the pinned root: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -86,6 +85,24 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
 	@Override
 	public X509Certificate[] getAcceptedIssuers() {
 		return new X509Certificate[0];
+	}
+
+	/**
+	 * The server is not the CA the join token pins: unlike an outage, waiting does not
+	 * change that.
+	 */
+	static final class Untrusted extends CertificateException {
+
+		private static final long serialVersionUID = 1L;
+
+		Untrusted(String message) {
+			super(message);
+		}
+
+		Untrusted(String message, Throwable cause) {
+			super(message, cause);
+		}
+
 	}
 
 }

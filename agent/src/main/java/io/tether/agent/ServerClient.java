@@ -111,8 +111,14 @@ final class ServerClient {
 		return send(path, null);
 	}
 
+	/**
+	 * Tries each server in turn. A server that is not the CA the join token pins counts
+	 * as a refusal only when every server was such: one of several may be down or
+	 * misconfigured while another answers.
+	 */
 	private Map<String, Object> send(String path, String body) throws ServerException {
 		ServerException last = null;
+		boolean allUntrusted = true;
 		for (URI server : this.servers) {
 			try {
 				Response response = exchange(server.resolve(path), body);
@@ -128,9 +134,20 @@ final class ServerClient {
 						false);
 			}
 			catch (IOException ex) {
+				PinnedRootTrustManager.Untrusted untrusted = untrusted(ex);
+				if (untrusted != null) {
+					last = new ServerException(server + " is not the CA the join token pins: " + untrusted.getMessage(),
+							true);
+					Log.debug(last.getMessage());
+					continue;
+				}
 				last = new ServerException(server + " unreachable for " + path + ": " + describe(ex), false);
 			}
+			allUntrusted = false;
 			Log.debug(last.getMessage());
+		}
+		if (!allUntrusted && last.isRefused()) {
+			throw new ServerException(last.getMessage(), false);
 		}
 		throw last;
 	}
@@ -199,6 +216,15 @@ final class ServerClient {
 		catch (Json.JsonException ex) {
 			return body.length() > 200 ? body.substring(0, 200) : body;
 		}
+	}
+
+	private static PinnedRootTrustManager.Untrusted untrusted(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof PinnedRootTrustManager.Untrusted untrusted) {
+				return untrusted;
+			}
+		}
+		return null;
 	}
 
 	private static String describe(IOException ex) {

@@ -149,6 +149,28 @@ class ServerClientTest {
 		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
 	}
 
+	@Test
+	void aServerThatIsNotTheCaTheJoinTokenPinsIsARefusalAndHearsNothing() throws Exception {
+		AtomicInteger hits = new AtomicInteger();
+		URI other = serve("localhost", 200, "{}", hits);
+
+		assertThatThrownBy(() -> ServerClient.pinned(List.of(other), "ab".repeat(32))
+			.post("/v1/agents/enroll", Map.of("joinToken", "tj1.a.b.c")))
+			.isInstanceOfSatisfying(ServerClient.ServerException.class, (ex) -> assertThat(ex.isRefused()).isTrue())
+			.hasMessageContaining("is not the CA the join token pins")
+			.hasMessageContaining("does not contain the root CA pinned by the join token");
+		assertThat(hits).hasValue(0);
+	}
+
+	@Test
+	void aServerOutsideThePinIsNoRefusalWhileAnotherMayYetAnswer() throws Exception {
+		URI other = serve("localhost", 200, "{}", new AtomicInteger());
+
+		assertThatThrownBy(() -> ServerClient.pinned(List.of(other, closedPort()), "ab".repeat(32))
+			.post("/v1/agents/enroll", Map.of("joinToken", "tj1.a.b.c")))
+			.isInstanceOfSatisfying(ServerClient.ServerException.class, (ex) -> assertThat(ex.isRefused()).isFalse());
+	}
+
 	private ServerClient client(URI... servers) {
 		return ServerClient.mutual(List.of(servers), this.agent.keys().getPrivate(), this.agent.chain(),
 				List.of(this.pki.rootCredential().certificate()));

@@ -226,6 +226,23 @@ class AgentIT {
 	}
 
 	@Test
+	void tokenPinningAnotherRootRefusesTheServerAndEnrollsNothing() throws IOException {
+		String[] parts = this.server.createToken("host-pin").split("\\.");
+		assertThat(parts).hasSize(4);
+		String otherRoot = "ab".repeat(32);
+		assertThat(parts[3]).isNotEqualTo(otherRoot);
+		String token = String.join(".", parts[0], parts[1], parts[2], otherRoot);
+
+		RunningProcess agent = startAgent("host-pin", this.server, "", token);
+
+		assertThat(agent.awaitExit(Duration.ofSeconds(30))).as(agent.log()).isEqualTo(1);
+		assertThat(agent.log()).contains("enrollment refused")
+			.contains("is not the CA the join token pins")
+			.doesNotContain("enrolled agent=");
+		assertThat(issuedFor("spiffe://" + TetherServer.TRUST_DOMAIN + "/agent/host-pin")).isZero();
+	}
+
+	@Test
 	void agentAskingForAnotherAgentsEntryGetsNothingAndBacksOff() throws IOException {
 		Path out = this.work.resolve("foreign-entry");
 		this.server.createEntry(id("ns/owned-by-f"), "host-f", List.of(), "PT1H");
