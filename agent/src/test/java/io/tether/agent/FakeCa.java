@@ -1,0 +1,110 @@
+package io.tether.agent;
+
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.tether.pki.CertificateProfile;
+import io.tether.pki.CertificateSigner;
+import io.tether.pki.Csr;
+import io.tether.pki.KeyType;
+import io.tether.pki.SpiffeId;
+import io.tether.pki.testing.TestPki;
+
+/**
+ * The server side in memory: signs real certificates (on the test's clock, backdated like
+ * the real CA) and counts what it issued per SPIFFE ID; can be taken down.
+ */
+final class FakeCa implements CertificateAuthority {
+
+	static final String AGENT = "spiffe://td.example/agent/host-1";
+
+	private final Clock clock;
+
+	private final TestPki pki;
+
+	private final List<Entry> entries = new ArrayList<>();
+
+	private final Map<String, List<X509Certificate>> issued = new ConcurrentHashMap<>();
+
+	volatile Duration workloadLifetime = Duration.ofSeconds(60);
+
+	volatile Duration agentLifetime = Duration.ofHours(1);
+
+	volatile boolean down;
+
+	volatile boolean refuseEnrollment;
+
+	volatile IdentityStore.Identity authenticatedAs;
+
+	FakeCa(Clock clock) {
+		this.clock = clock;
+		this.pki = TestPki.root(clock, KeyType.EC_P256).intermediate();
+	}
+
+	void entry(String spiffeId, String... dnsNames) {
+		this.entries.add(new Entry("entry-" + this.entries.size(), spiffeId, List.of(dnsNames)));
+	}
+
+	/** What was issued for a SPIFFE ID, oldest first. */
+	List<X509Certificate> issuedFor(String spiffeId) {
+		return this.issued.getOrDefault(spiffeId, List.of());
+	}
+
+	@Override
+	public Enrolled enroll(String joinToken, String rootSha256, Csr csr) throws ServerClient.ServerException {
+		available();
+		if (this.refuseEnrollment) {
+			throw new ServerClient.ServerException("join-token-invalid: join token already used", true);
+		}
+		return new Enrolled("host-1", sign(AGENT, csr, List.of(), this.agentLifetime));
+	}
+
+	@Override
+	public void authenticateAs(IdentityStore.Identity identity) {
+		this.authenticatedAs = identity;
+	}
+
+	@Override
+	public Issued renewAgent(Csr csr) throws ServerClient.ServerException {
+		available();
+		return sign(AGENT, csr, List.of(), this.agentLifetime);
+	}
+
+	@Override
+	public List<Entry> entries() throws ServerClient.ServerException {
+		available();
+		return List.copyOf(this.entries);
+	}
+
+	@Override
+	public Issued issue(String entryId, Csr csr) throws ServerClient.ServerException {
+		available();
+		Entry entry = this.entries.stream()
+			.filter((candidate) -> candidate.id().equals(entryId))
+			.findFirst()
+			.orElseThrow(() -> new ServerClient.ServerException("no such entry " + entryId, true));
+		return sign(entry.spiffeId(), csr, entry.dnsNames(), this.workloadLifetime);
+	}
+
+	private void available() throws ServerClient.ServerException {
+		if (this.down) {
+			throw new ServerClient.ServerException("https://ca.test unreachable: Connection refused", false);
+		}
+	}
+
+	private Issued sign(String spiffeId, Csr csr, List<String> dnsNames, Duration lifetime) {
+		X509Certificate certificate = new CertificateSigner(this.clock, new SecureRandom()).sign(
+				new CertificateProfile.Leaf(SpiffeId.parse(spiffeId), dnsNames, lifetime), csr.publicKey(),
+				this.pki.issuerCredential());
+		this.issued.computeIfAbsent(spiffeId, (key) -> new ArrayList<>()).add(certificate);
+		return new Issued(List.of(certificate, this.pki.issuerCredential().certificate()),
+				List.of(this.pki.rootCredential().certificate()));
+	}
+
+}
