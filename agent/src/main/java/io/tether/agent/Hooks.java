@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a workload's hook after its files changed: a command (killed at its timeout) or a
  * signal to the process in a pid file. A failing hook is reported, never retried in a
- * loop: the files are in place either way.
+ * loop: the files are in place either way. Runs to its end on the calling thread:
+ * {@link HookRunner} keeps it off the renewal thread.
  */
 final class Hooks {
 
@@ -41,8 +42,9 @@ final class Hooks {
 			}
 			command = new ArrayList<>(List.of("kill", "-s", hook.signal(), pid));
 		}
+		Process process = null;
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
 			if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -61,6 +63,8 @@ final class Hooks {
 					"hook failed workload=" + workload + " command=" + command + " reason=\"" + ex.getMessage() + "\"");
 		}
 		catch (InterruptedException ex) {
+			// the agent is stopping: a hook left running would outlive it unwatched
+			process.destroyForcibly();
 			Thread.currentThread().interrupt();
 		}
 	}
