@@ -179,6 +179,11 @@ final class AgentStatus implements AutoCloseable {
 		Log.info("status listening address=127.0.0.1:" + this.server.getAddress().getPort());
 	}
 
+	/** The port {@link #serve} listens on (the one the system chose for 0). */
+	int port() {
+		return this.server.getAddress().getPort();
+	}
+
 	private boolean healthy() {
 		Instant now = this.clock.instant();
 		return this.items.values().stream().allMatch((item) -> item.notAfter() == null || item.notAfter().isAfter(now));
