@@ -119,6 +119,73 @@ class AgentConfigTest {
 		assertRefused("servers: [https://ca.internal:8443\n", "is not valid YAML");
 	}
 
+	@Test
+	void anUnknownKeyIsRefusedWithItsPathAndTheNearestKnownKey() {
+		assertRefused("servers: [https://ca.internal:8443]\ndataDir: /x\nrenewl: {fraction: 0.3}\n",
+				"agent.yaml: unknown key 'renewl' at the top level; did you mean 'renewal'?");
+		assertRefused(minimal("    keytype: ec-p384\n    outputs: {certificate: /c.pem, key: /k.pem}\n"),
+				"unknown key 'keytype' at workloads[0]; did you mean 'keyType'?");
+		assertRefused(minimal("    outputs: {certificate: /c.pem, key: /k.pem, keyStore: /k.p12}\n"),
+				"unknown key 'keyStore' at workloads[0].outputs; did you mean 'keystore'?");
+		assertRefused(minimal("""
+				    outputs: {certificate: /c.pem, key: /k.pem}
+				    hook: {command: [nginx, -s, reload], timout: 5s}
+				"""), "unknown key 'timout' at workloads[0].hook; did you mean 'timeout'?");
+		assertRefused("servers: [https://ca.internal:8443]\ndataDir: /x\nrenewal: {fraction: 0.3, jiter: 0.1}\n",
+				"unknown key 'jiter' at renewal; did you mean 'jitter'?");
+		assertRefused("servers: [https://ca.internal:8443]\ndataDir: /x\nstatus: {prot: 9190}\n",
+				"unknown key 'prot' at status; did you mean 'port'?");
+	}
+
+	@Test
+	void anUnknownKeyFarFromAnyKnownOneListsTheKnownKeys() {
+		assertRefused("servers: [https://ca.internal:8443]\ndataDir: /x\nstatus: {listenAddress: 0.0.0.0}\n",
+				"unknown key 'listenAddress' at status; known keys here: port");
+	}
+
+	@Test
+	void aMissingPasswordFileForPkcs12OutputsIsRefusedAtStartNamingTheWorkloadAndThePath() throws IOException {
+		Path missing = this.dir.resolve("p12-password");
+		AgentConfig config = load(minimal("    outputs: {certificate: /c.pem, key: /k.pem, keystore: /k.p12, "
+				+ "passwordFile: " + missing + "}\n"));
+
+		assertThatExceptionOfType(AgentConfig.ConfigException.class)
+			.isThrownBy(() -> config.checkFiles(this.dir.resolve("agent.yaml")))
+			.withMessageContaining("agent.yaml: workloads[0].outputs.passwordFile: cannot read " + missing)
+			.withMessageContaining("workload spiffe://td.example/web")
+			.withMessageContaining("no such file");
+	}
+
+	@Test
+	void aReadablePasswordFilePassesAndPemOnlyWorkloadsNeedNone() throws IOException {
+		Path password = this.dir.resolve("p12-password");
+		Files.writeString(password, "changeit\n");
+		AgentConfig config = load("""
+				servers: [https://ca.internal:8443]
+				dataDir: /x
+				workloads:
+				  - spiffeId: spiffe://td.example/web
+				    outputs: {truststore: /t.p12, keystore: /k.p12, passwordFile: %s}
+				  - spiffeId: spiffe://td.example/api
+				    outputs: {certificate: /c.pem, key: /k.pem}
+				""".formatted(password));
+
+		config.checkFiles(this.dir.resolve("agent.yaml"));
+
+		assertThat(config.workloads().get(0).passwordFile()).isEqualTo(password);
+	}
+
+	@Test
+	void aPasswordFileThatIsADirectoryIsRefusedAtStart() throws IOException {
+		AgentConfig config = load(
+				minimal("    outputs: {certificate: /c.pem, key: /k.pem, truststore: /t.p12, passwordFile: " + this.dir
+						+ "}\n"));
+
+		assertThatExceptionOfType(AgentConfig.ConfigException.class)
+			.isThrownBy(() -> config.checkFiles(this.dir.resolve("agent.yaml")))
+			.withMessageContaining("workloads[0].outputs.passwordFile: cannot read " + this.dir);
+	}
+
 	private static String minimal(String workloadBody) {
 		return "servers: [https://ca.internal:8443]\ndataDir: /x\nworkloads:\n  - spiffeId: spiffe://td.example/web\n"
 				+ workloadBody;
