@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.tether.pki.KeyType;
 import io.tether.pki.SpiffeId;
+import io.tether.server.identity.TetherIds;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -92,11 +93,11 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	}
 
 	public SpiffeId adminId() {
-		return new SpiffeId(this.trustDomain, "/tether/admin");
+		return TetherIds.admin(this.trustDomain);
 	}
 
 	public SpiffeId serverId() {
-		return new SpiffeId(this.trustDomain, "/tether/server");
+		return TetherIds.server(this.trustDomain);
 	}
 
 }

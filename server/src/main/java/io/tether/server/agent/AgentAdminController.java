@@ -3,8 +3,8 @@ package io.tether.server.agent;
 import java.time.Instant;
 import java.util.List;
 
-import io.tether.server.admin.AdminOnly;
-import io.tether.server.admin.ClientCertificates;
+import io.tether.server.security.AdminOnly;
+import io.tether.server.security.ClientCertificates;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.bind.annotation.GetMapping;

@@ -14,7 +14,7 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "agent")
-public class AgentEntity {
+class AgentEntity {
 
 	public enum Status {
 

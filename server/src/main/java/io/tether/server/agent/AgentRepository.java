@@ -8,7 +8,7 @@ import jakarta.persistence.LockModeType;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 
-public interface AgentRepository extends JpaRepository<AgentEntity, String> {
+interface AgentRepository extends JpaRepository<AgentEntity, String> {
 
 	List<AgentEntity> findAllByOrderByNameAsc();
 

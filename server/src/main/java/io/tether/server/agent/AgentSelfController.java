@@ -5,22 +5,21 @@ import java.util.List;
 
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
-import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
-import io.tether.server.admin.ClientCertificates;
-import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.issuance.IssuanceRequest;
-import io.tether.server.issuance.IssuanceService;
-import io.tether.server.issuance.RequestFields;
-import io.tether.server.registration.EntryEntity;
-import io.tether.server.registration.EntryRepository;
+import io.tether.server.issuance.RegisteredEntries;
+import io.tether.server.registration.Entries;
 import io.tether.server.registration.EntryView;
+import io.tether.server.security.AgentOnly;
+import io.tether.server.security.CallingAgent;
+import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
+import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -38,51 +37,45 @@ class AgentSelfController {
 
 	private final AgentService agents;
 
-	private final EntryRepository entries;
-
-	private final IssuanceService issuance;
+	private final Entries entries;
 
 	private final CertificateAuthority authority;
 
-	AgentSelfController(AgentService agents, EntryRepository entries, IssuanceService issuance,
-			CertificateAuthority authority) {
+	AgentSelfController(AgentService agents, Entries entries, CertificateAuthority authority) {
 		this.agents = agents;
 		this.entries = entries;
-		this.issuance = issuance;
 		this.authority = authority;
 	}
 
 	@PostMapping(path = "/renew", consumes = "application/json")
 	Issued renew(@RequestBody CsrRequest body, HttpServletRequest http) {
-		String agent = AgentAuthorizationInterceptor.agent(http);
+		String agent = CallingAgent.name(http);
 		SignedCertificate signed = this.agents.renew(agent, RequestFields.csr((body != null) ? body.csr() : null));
 		return issued(signed, null);
 	}
 
 	@GetMapping("/entries")
-	@Transactional(readOnly = true)
 	EntryList entries(HttpServletRequest http) {
-		String agent = AgentAuthorizationInterceptor.agent(http);
-		return new EntryList(
-				this.entries.findByAgentNameOrderBySpiffeIdAsc(agent).stream().map(EntryView::of).toList());
+		return new EntryList(this.entries.list(CallingAgent.name(http)));
 	}
 
+	/**
+	 * Whether the entry is this agent's is a rule of the agent-workload policy; a missing
+	 * entry is reported the same way, so that agents cannot probe for each other's.
+	 */
 	@PostMapping(path = "/certificates", consumes = "application/json")
 	Issued issue(@RequestBody EntryCsrRequest body, HttpServletRequest http) {
-		String agent = AgentAuthorizationInterceptor.agent(http);
+		String agent = CallingAgent.name(http);
 		if (body == null || body.entryId() == null) {
 			throw new ApiException(ProblemType.BAD_REQUEST, "'entryId' and 'csr' are required");
 		}
 		var csr = RequestFields.csr(body.csr());
-		EntryEntity entry = this.entries.findById(body.entryId())
-			.filter((found) -> found.getAgentName().equals(agent))
-			// an entry of another agent is reported like a missing one: no probing
+		RegisteredEntries.RegisteredEntry entry = this.entries.find(body.entryId())
 			.orElseThrow(() -> new ApiException(ProblemType.ENTRY_NOT_ASSIGNED,
 					"Entry " + body.entryId() + " is not assigned to agent '" + agent + "'"));
 		SignedCertificate signed = this.agents.issueWorkload(agent,
-				new IssuanceRequest(csr, SpiffeId.parse(entry.getSpiffeId()), entry.getDnsNames(), entry.getTtl(),
-						ClientCertificates.caller(http), IssuanceRequest.Purpose.AGENT_WORKLOAD));
-		return issued(signed, entry.getId());
+				IssuanceRequest.forEntry(csr, entry, ClientCertificates.caller(http)));
+		return issued(signed, entry.id());
 	}
 
 	private Issued issued(SignedCertificate signed, String entryId) {

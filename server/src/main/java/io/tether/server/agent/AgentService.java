@@ -11,10 +11,12 @@ import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
-import io.tether.server.certificate.Revocations;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.certificate.Revocations;
+import io.tether.server.identity.AgentNames;
 import io.tether.server.issuance.IssuanceRequest;
 import io.tether.server.issuance.IssuanceService;
+import io.tether.server.security.AgentAuthenticator;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 
@@ -27,7 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
  * agent call.
  */
 @Service
-public class AgentService {
+public class AgentService implements AgentAuthenticator {
 
 	/** Last-seen is written at most this often, not on every call. */
 	static final Duration LAST_SEEN_RESOLUTION = Duration.ofSeconds(30);
@@ -86,22 +88,28 @@ public class AgentService {
 	}
 
 	/**
-	 * Checks that an agent presenting a valid certificate is still enrolled and active.
-	 * Writes nothing: a request refused later must leave no trace.
+	 * Checks that an agent presenting a valid certificate is still enrolled and active,
+	 * and that the certificate itself is not revoked. Writes nothing: a request refused
+	 * later must leave no trace.
 	 */
+	@Override
 	@Transactional(readOnly = true)
-	public void authenticate(String name) {
+	public void authenticate(String name, X509Certificate certificate) {
 		AgentEntity agent = this.agents.findById(name)
 			.orElseThrow(() -> new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' is not enrolled"));
 		if (agent.getStatus() != AgentEntity.Status.ACTIVE) {
+			// an evicted agent is told so, before being told its certificates were
+			// revoked
 			throw new ApiException(ProblemType.NOT_AGENT, "Agent '" + name + "' was evicted");
 		}
+		this.revocations.requireUnrevoked(certificate);
 	}
 
 	/**
 	 * Notes that an agent made a successful call, at most every
 	 * {@link #LAST_SEEN_RESOLUTION}.
 	 */
+	@Override
 	@Transactional
 	public void seen(String name) {
 		Instant now = this.clock.instant();
@@ -131,12 +139,22 @@ public class AgentService {
 	}
 
 	@Transactional(readOnly = true)
-	public List<AgentEntity> list() {
+	public long count() {
+		return this.agents.count();
+	}
+
+	@Transactional(readOnly = true)
+	public long activeCount() {
+		return this.agents.countByStatus(AgentEntity.Status.ACTIVE);
+	}
+
+	@Transactional(readOnly = true)
+	List<AgentEntity> list() {
 		return this.agents.findAllByOrderByNameAsc();
 	}
 
 	@Transactional(readOnly = true)
-	public AgentEntity get(String name) {
+	AgentEntity get(String name) {
 		return this.agents.findById(name)
 			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No agent named '" + name + "'"));
 	}
@@ -162,8 +180,7 @@ public class AgentService {
 	}
 
 	private SignedCertificate issueIdentity(SpiffeId id, Csr csr) {
-		return this.issuance.issue(new IssuanceRequest(csr, id, List.of(), this.properties.agent().ttl(), id.toString(),
-				IssuanceRequest.Purpose.AGENT_IDENTITY));
+		return this.issuance.issue(IssuanceRequest.agentIdentity(csr, id, this.properties.agent().ttl()));
 	}
 
 	private void record(AgentEntity agent, X509Certificate certificate, Instant now) {

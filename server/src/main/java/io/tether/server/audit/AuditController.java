@@ -5,13 +5,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-import io.tether.server.admin.AdminOnly;
-import io.tether.server.issuance.RequestFields;
+import io.tether.server.security.AdminOnly;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
+import io.tether.server.web.RequestFields;
 
-import org.springframework.data.domain.Limit;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,12 +29,12 @@ class AuditController {
 
 	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
-	private final AuditEventRepository events;
+	private final AuditLog log;
 
 	private final Clock clock;
 
-	AuditController(AuditEventRepository events, Clock clock) {
-		this.events = events;
+	AuditController(AuditLog log, Clock clock) {
+		this.log = log;
 		this.clock = clock;
 	}
 
@@ -45,17 +43,13 @@ class AuditController {
 	 * ({@code 1h}, {@code PT1H})
 	 */
 	@GetMapping("/v1/audit")
-	@Transactional(readOnly = true)
 	AuditList list(@RequestParam(defaultValue = "24h") String since, @RequestParam(required = false) String action,
 			@RequestParam(defaultValue = "100") int limit) {
 		if (limit < 1 || limit > MAX_LIMIT) {
 			throw new ApiException(ProblemType.BAD_REQUEST, "'limit' must be between 1 and " + MAX_LIMIT);
 		}
 		Instant from = since(since);
-		List<AuditEvent> newestFirst = (action != null)
-				? this.events.findByOccurredAtGreaterThanEqualAndActionOrderByIdDesc(from, action, Limit.of(limit))
-				: this.events.findByOccurredAtGreaterThanEqualOrderByIdDesc(from, Limit.of(limit));
-		return new AuditList(newestFirst.reversed().stream().map(AuditView::of).toList());
+		return new AuditList(this.log.events(from, action, limit).stream().map(AuditView::of).toList());
 	}
 
 	private Instant since(String since) {

@@ -9,7 +9,7 @@ import org.springframework.data.repository.Repository;
 /**
  * Append and read only: the audit log has no update and no delete.
  */
-public interface AuditEventRepository extends Repository<AuditEvent, Long> {
+interface AuditEventRepository extends Repository<AuditEvent, Long> {
 
 	AuditEvent save(AuditEvent event);
 

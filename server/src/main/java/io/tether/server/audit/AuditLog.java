@@ -1,7 +1,10 @@
 package io.tether.server.audit;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 
+import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -23,6 +26,18 @@ public class AuditLog {
 	public AuditLog(AuditEventRepository events, Clock clock) {
 		this.events = events;
 		this.clock = clock;
+	}
+
+	/**
+	 * Events since an instant, oldest first; when more match than {@code limit}, the
+	 * newest ones.
+	 */
+	@Transactional(readOnly = true)
+	List<AuditEvent> events(Instant from, String action, int limit) {
+		List<AuditEvent> newestFirst = (action != null)
+				? this.events.findByOccurredAtGreaterThanEqualAndActionOrderByIdDesc(from, action, Limit.of(limit))
+				: this.events.findByOccurredAtGreaterThanEqualOrderByIdDesc(from, Limit.of(limit));
+		return newestFirst.reversed();
 	}
 
 	@Transactional(propagation = Propagation.MANDATORY)

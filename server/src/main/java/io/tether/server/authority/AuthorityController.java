@@ -3,7 +3,7 @@ package io.tether.server.authority;
 import java.util.List;
 
 import io.tether.server.TetherProperties;
-import io.tether.server.admin.AdminOnly;
+import io.tether.server.security.AdminOnly;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

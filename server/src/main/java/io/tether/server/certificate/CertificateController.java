@@ -9,18 +9,15 @@ import java.util.Locale;
 
 import io.tether.pki.SerialNumbers;
 import io.tether.server.TetherProperties;
-import io.tether.server.admin.AdminOnly;
-import io.tether.server.admin.ClientCertificates;
-import io.tether.server.agent.AgentNames;
-import io.tether.server.issuance.RequestFields;
+import io.tether.server.identity.AgentNames;
+import io.tether.server.security.AdminOnly;
+import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
+import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,7 +36,7 @@ class CertificateController {
 
 	private static final int MAX_LIMIT = 1000;
 
-	private final CertificateRepository certificates;
+	private final Certificates certificates;
 
 	private final Revocations revocations;
 
@@ -47,7 +44,7 @@ class CertificateController {
 
 	private final Clock clock;
 
-	CertificateController(CertificateRepository certificates, Revocations revocations, TetherProperties properties,
+	CertificateController(Certificates certificates, Revocations revocations, TetherProperties properties,
 			Clock clock) {
 		this.certificates = certificates;
 		this.revocations = revocations;
@@ -56,7 +53,6 @@ class CertificateController {
 	}
 
 	@GetMapping
-	@Transactional(readOnly = true)
 	CertificateList list(@RequestParam(required = false) String spiffeId, @RequestParam(required = false) String agent,
 			@RequestParam(required = false) String status, @RequestParam(required = false) String expiringWithin,
 			@RequestParam(defaultValue = "100") int limit) {
@@ -90,16 +86,10 @@ class CertificateController {
 					throw new ApiException(ProblemType.BAD_REQUEST, "'status' must be one of valid, expired, revoked");
 			});
 		}
-		Sort order = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.asc("serialNumber"));
-		List<CertificateView> views = this.certificates.findAll(filter, PageRequest.of(0, limit, order))
-			.stream()
-			.map((record) -> CertificateView.of(record, now, false))
-			.toList();
-		return new CertificateList(views);
+		return new CertificateList(this.certificates.find(filter, limit, now));
 	}
 
 	@GetMapping("/{serial}")
-	@Transactional(readOnly = true)
 	CertificateView get(@PathVariable String serial) {
 		BigInteger number;
 		try {
@@ -108,8 +98,7 @@ class CertificateController {
 		catch (IllegalArgumentException ex) {
 			throw new ApiException(ProblemType.BAD_REQUEST, ex.getMessage());
 		}
-		return this.certificates.findBySerialNumber(SerialNumbers.toHex(number))
-			.map((record) -> CertificateView.of(record, this.clock.instant(), true))
+		return this.certificates.get(SerialNumbers.toHex(number), this.clock.instant())
 			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No certificate with serial number " + serial));
 	}
 

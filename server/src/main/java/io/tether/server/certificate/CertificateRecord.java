@@ -22,7 +22,7 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "certificate")
-public class CertificateRecord implements Persistable<String> {
+class CertificateRecord implements Persistable<String> {
 
 	/** What the database stores; "expired" is derived from {@code notAfter}. */
 	public enum Status {

@@ -8,7 +8,7 @@ import org.springframework.data.jpa.domain.Specification;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 
-public interface CertificateRepository
+interface CertificateRepository
 		extends JpaRepository<CertificateRecord, String>, JpaSpecificationExecutor<CertificateRecord> {
 
 	Optional<CertificateRecord> findBySerialNumber(String serialNumber);

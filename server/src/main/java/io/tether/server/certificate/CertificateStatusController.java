@@ -6,12 +6,11 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tether.pki.Thumbprints;
-import io.tether.server.admin.ClientCertificates;
+import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,17 +24,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class CertificateStatusController {
 
-	private final CertificateRepository certificates;
+	private final Certificates certificates;
 
 	private final Clock clock;
 
-	CertificateStatusController(CertificateRepository certificates, Clock clock) {
+	CertificateStatusController(Certificates certificates, Clock clock) {
 		this.certificates = certificates;
 		this.clock = clock;
 	}
 
 	@GetMapping("/v1/certificates/status")
-	@Transactional(readOnly = true)
 	CertificateStatus status(@RequestParam String x5tS256, HttpServletRequest http) {
 		X509Certificate caller = ClientCertificates.leaf(http)
 			.orElseThrow(() -> new ApiException(ProblemType.CLIENT_CERTIFICATE_REQUIRED,

@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.List;
 
 import io.tether.pki.SerialNumbers;
+import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
+import io.tether.server.identity.TetherIds;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 
@@ -65,8 +67,8 @@ public class Revocations {
 			throw new ApiException(ProblemType.CONFLICT, "Certificate " + hex + " was already revoked at "
 					+ record.getRevokedAt() + " (" + record.getRevocationReason() + ")");
 		}
-		String tetherPrefix = "spiffe://" + this.properties.trustDomain() + "/tether/";
-		if (record.getSpiffeId().startsWith(tetherPrefix)) {
+		if (record.getSpiffeId().startsWith("spiffe://" + this.properties.trustDomain() + "/")
+				&& TetherIds.isOwn(SpiffeId.parse(record.getSpiffeId()))) {
 			throw new ApiException(ProblemType.NOT_REVOCABLE, "Certificate " + hex + " is Tether's own ("
 					+ record.getSpiffeId() + "); the server replaces its admin and TLS certificates itself");
 		}

@@ -3,11 +3,11 @@ package io.tether.server.enrollment;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.tether.server.admin.AdminOnly;
-import io.tether.server.admin.ClientCertificates;
-import io.tether.server.issuance.RequestFields;
+import io.tether.server.security.AdminOnly;
+import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
+import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;

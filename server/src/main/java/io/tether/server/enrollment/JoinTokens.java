@@ -10,9 +10,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 import io.tether.pki.Thumbprints;
-import io.tether.server.agent.AgentNames;
 import io.tether.server.audit.AuditLog;
 import io.tether.server.authority.CertificateAuthority;
+import io.tether.server.identity.AgentNames;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 

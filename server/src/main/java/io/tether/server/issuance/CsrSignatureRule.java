@@ -5,7 +5,6 @@ import io.tether.pki.UnsupportedKeyException;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 
-import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,7 +12,6 @@ import org.springframework.stereotype.Component;
  * the private key.
  */
 @Component
-@Order(20)
 class CsrSignatureRule implements IssuanceRule {
 
 	@Override

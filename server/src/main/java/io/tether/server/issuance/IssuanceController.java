@@ -9,11 +9,12 @@ import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
 import io.tether.server.TetherProperties;
-import io.tether.server.admin.AdminOnly;
-import io.tether.server.admin.ClientCertificates;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.security.AdminOnly;
+import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
+import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseEntity;

@@ -14,16 +14,32 @@ import io.tether.pki.SpiffeId;
  * @param dnsNames the DNS names, validated and in lower case
  * @param ttl the requested lifetime
  * @param requestedBy who asks, for the record and the audit log
- * @param purpose which path the request came by; some rules differ by it
+ * @param purpose which path the request came by: it picks the policy
+ * @param entryId the registration entry an agent asks for ({@code AGENT_WORKLOAD} only)
  */
 public record IssuanceRequest(Csr csr, SpiffeId spiffeId, List<String> dnsNames, Duration ttl, String requestedBy,
-		Purpose purpose) {
+		Purpose purpose, String entryId) {
 
 	/**
 	 * A request from an admin through {@code POST /v1/certificates}.
 	 */
 	public IssuanceRequest(Csr csr, SpiffeId spiffeId, List<String> dnsNames, Duration ttl, String requestedBy) {
-		this(csr, spiffeId, dnsNames, ttl, requestedBy, Purpose.ADMIN);
+		this(csr, spiffeId, dnsNames, ttl, requestedBy, Purpose.ADMIN, null);
+	}
+
+	/**
+	 * An agent's own identity, at enrollment or renewal.
+	 */
+	public static IssuanceRequest agentIdentity(Csr csr, SpiffeId agentId, Duration ttl) {
+		return new IssuanceRequest(csr, agentId, List.of(), ttl, agentId.toString(), Purpose.AGENT_IDENTITY, null);
+	}
+
+	/**
+	 * An agent asking for one of its registration entries, as registered.
+	 */
+	public static IssuanceRequest forEntry(Csr csr, RegisteredEntries.RegisteredEntry entry, String requestedBy) {
+		return new IssuanceRequest(csr, entry.spiffeId(), entry.dnsNames(), entry.ttl(), requestedBy,
+				Purpose.AGENT_WORKLOAD, entry.id());
 	}
 
 	/**

@@ -1,12 +1,10 @@
 package io.tether.server.issuance;
 
 /**
- * One rule of the issuance policy. Rules run in
- * {@link org.springframework.core.annotation.Order} and the first that refuses stops
- * issuance with an {@link io.tether.server.web.ApiException} naming the rule's problem
- * type.
+ * One rule of an issuance policy ({@link IssuancePolicies}): refuses with an
+ * {@link io.tether.server.web.ApiException} naming the rule's problem type, or passes.
  */
-interface IssuanceRule {
+public interface IssuanceRule {
 
 	void check(IssuanceRequest request);
 

@@ -1,7 +1,5 @@
 package io.tether.server.issuance;
 
-import java.util.List;
-
 import io.tether.pki.CertificateProfile;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.certificate.CertificateIssuer;
@@ -9,25 +7,23 @@ import io.tether.server.certificate.CertificateIssuer;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs the policy chain over a request, then has the certificate signed and recorded.
+ * Runs the policy of the request's purpose, then has the certificate signed and recorded.
  * Every rule runs before any signature is made; a refusal changes nothing.
  */
 @Service
 public class IssuanceService {
 
-	private final List<IssuanceRule> rules;
+	private final IssuancePolicies policies;
 
 	private final CertificateIssuer issuer;
 
-	IssuanceService(List<IssuanceRule> rules, CertificateIssuer issuer) {
-		this.rules = rules;
+	IssuanceService(IssuancePolicies policies, CertificateIssuer issuer) {
+		this.policies = policies;
 		this.issuer = issuer;
 	}
 
 	public SignedCertificate issue(IssuanceRequest request) {
-		for (IssuanceRule rule : this.rules) {
-			rule.check(request);
-		}
+		this.policies.check(request);
 		CertificateProfile.Leaf profile = new CertificateProfile.Leaf(request.spiffeId(), request.dnsNames(),
 				request.ttl());
 		return this.issuer.issue(profile, request.csr().publicKey(), request.requestedBy());

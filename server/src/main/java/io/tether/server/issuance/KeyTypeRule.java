@@ -9,14 +9,12 @@ import io.tether.server.TetherProperties;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 
-import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
  * The CSR's key must be of a type in {@code tether.issuance.allowed-key-types}.
  */
 @Component
-@Order(10)
 class KeyTypeRule implements IssuanceRule {
 
 	private final List<KeyType> allowed;

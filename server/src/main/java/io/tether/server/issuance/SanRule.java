@@ -8,8 +8,8 @@ import java.util.Set;
 import io.tether.server.TetherProperties;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
+import io.tether.server.web.RequestFields;
 
-import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,7 +18,6 @@ import org.springframework.stereotype.Component;
  * request: a CSR asking for something else was made for another purpose.
  */
 @Component
-@Order(50)
 class SanRule implements IssuanceRule {
 
 	static final int MAX_DNS_NAMES = RequestFields.MAX_DNS_NAMES;
@@ -53,10 +52,6 @@ class SanRule implements IssuanceRule {
 					"The CSR asks for SANs other than URI and DNS names (e-mail, IP...), which Tether does not issue");
 		}
 		List<String> csrUris = request.csr().requestedUris();
-		if (request.purpose() == IssuanceRequest.Purpose.AGENT_WORKLOAD) {
-			requireExactSans(request, csrUris);
-			return;
-		}
 		if (!csrUris.isEmpty() && !csrUris.equals(List.of(request.spiffeId().toString()))) {
 			throw new ApiException(ProblemType.SAN_NOT_ALLOWED,
 					"The CSR asks for URI SANs " + csrUris + " but the request is for " + request.spiffeId());
@@ -68,24 +63,7 @@ class SanRule implements IssuanceRule {
 		}
 	}
 
-	/**
-	 * Agents ask for exactly what their entry says: the CSR must name the SPIFFE ID and
-	 * every DNS name of the entry, and nothing else.
-	 */
-	private static void requireExactSans(IssuanceRequest request, List<String> csrUris) {
-		if (!csrUris.equals(List.of(request.spiffeId().toString()))) {
-			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "The CSR must ask for exactly the URI SAN "
-					+ request.spiffeId() + " of its entry; it asks for " + csrUris);
-		}
-		List<String> csrDnsNames = request.csr().requestedDnsNames();
-		if (!lowerCaseSet(csrDnsNames).equals(new HashSet<>(request.dnsNames()))
-				|| csrDnsNames.size() != request.dnsNames().size()) {
-			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "The CSR must ask for exactly the DNS names "
-					+ request.dnsNames() + " of its entry; it asks for " + csrDnsNames);
-		}
-	}
-
-	private static Set<String> lowerCaseSet(List<String> names) {
+	static Set<String> lowerCaseSet(List<String> names) {
 		Set<String> set = new HashSet<>();
 		names.forEach((name) -> set.add(name.toLowerCase(Locale.ROOT)));
 		return set;

@@ -2,10 +2,10 @@ package io.tether.server.issuance;
 
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
+import io.tether.server.identity.TetherIds;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 
-import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,13 +14,7 @@ import org.springframework.stereotype.Component;
  * ({@code /tether/...}: the admin and the server; {@code /agent/...}: enrolled agents).
  */
 @Component
-@Order(30)
 public class TrustDomainRule implements IssuanceRule {
-
-	static final String RESERVED_PREFIX = "/tether/";
-
-	/** Agent identities come from enrollment only. */
-	static final String AGENT_PREFIX = "/agent/";
 
 	private final String trustDomain;
 
@@ -30,15 +24,7 @@ public class TrustDomainRule implements IssuanceRule {
 
 	@Override
 	public void check(IssuanceRequest request) {
-		if (request.purpose() != IssuanceRequest.Purpose.AGENT_IDENTITY) {
-			checkWorkloadId(request.spiffeId(), this.trustDomain);
-			return;
-		}
-		requireMember(request.spiffeId(), this.trustDomain);
-		if (!request.spiffeId().path().startsWith(AGENT_PREFIX)) {
-			throw new IllegalStateException(
-					"An agent identity must be under " + AGENT_PREFIX + ": " + request.spiffeId());
-		}
+		checkWorkloadId(request.spiffeId(), this.trustDomain);
 	}
 
 	/**
@@ -47,15 +33,13 @@ public class TrustDomainRule implements IssuanceRule {
 	 */
 	public static void checkWorkloadId(SpiffeId spiffeId, String trustDomain) {
 		requireMember(spiffeId, trustDomain);
-		String path = spiffeId.path();
-		if (path.startsWith(RESERVED_PREFIX) || path.equals("/tether") || path.startsWith(AGENT_PREFIX)
-				|| path.equals("/agent")) {
-			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "SPIFFE IDs under '" + RESERVED_PREFIX + "' and '"
-					+ AGENT_PREFIX + "' are reserved for Tether's own identities and enrolled agents");
+		if (TetherIds.isReserved(spiffeId)) {
+			throw new ApiException(ProblemType.SAN_NOT_ALLOWED, "SPIFFE IDs under '" + TetherIds.OWN_PREFIX + "' and '"
+					+ TetherIds.AGENT_PREFIX + "' are reserved for Tether's own identities and enrolled agents");
 		}
 	}
 
-	private static void requireMember(SpiffeId spiffeId, String trustDomain) {
+	static void requireMember(SpiffeId spiffeId, String trustDomain) {
 		if (!spiffeId.isMemberOf(trustDomain)) {
 			throw new ApiException(ProblemType.TRUST_DOMAIN_MISMATCH,
 					"'" + spiffeId + "' is not in trust domain '" + trustDomain + "', the only one this CA issues for");

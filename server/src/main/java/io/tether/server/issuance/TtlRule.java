@@ -6,7 +6,6 @@ import io.tether.server.TetherProperties;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 
-import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,7 +13,6 @@ import org.springframework.stereotype.Component;
  * {@code max-ttl}.
  */
 @Component
-@Order(40)
 public class TtlRule implements IssuanceRule {
 
 	private final Duration min;
@@ -28,10 +26,6 @@ public class TtlRule implements IssuanceRule {
 
 	@Override
 	public void check(IssuanceRequest request) {
-		if (request.purpose() == IssuanceRequest.Purpose.AGENT_IDENTITY) {
-			// set by tether.agent.ttl, not asked for
-			return;
-		}
 		checkRange(request.ttl(), this.min, this.max);
 	}
 

@@ -16,7 +16,7 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "registration_entry")
-public class EntryEntity {
+class EntryEntity {
 
 	@Id
 	@Column(length = 36)

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 
-public interface EntryRepository extends JpaRepository<EntryEntity, String> {
+interface EntryRepository extends JpaRepository<EntryEntity, String> {
 
 	List<EntryEntity> findByAgentNameOrderBySpiffeIdAsc(String agentName);
 

@@ -9,7 +9,7 @@ import java.util.List;
 public record EntryView(String id, String spiffeId, String agent, List<String> dnsNames, String ttl, String createdBy,
 		Instant createdAt) {
 
-	public static EntryView of(EntryEntity entry) {
+	static EntryView of(EntryEntity entry) {
 		return new EntryView(entry.getId(), entry.getSpiffeId(), entry.getAgentName(), entry.getDnsNames(),
 				entry.getTtl().toString(), entry.getCreatedBy(), entry.getCreatedAt());
 	}

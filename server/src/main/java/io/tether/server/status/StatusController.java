@@ -6,18 +6,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tether.server.TetherProperties;
-import io.tether.server.admin.AdminOnly;
-import io.tether.server.agent.AgentEntity;
-import io.tether.server.agent.AgentRepository;
+import io.tether.server.agent.AgentService;
 import io.tether.server.authority.Authorities;
-import io.tether.server.certificate.CertificateRecord;
-import io.tether.server.certificate.CertificateRepository;
-import io.tether.server.registration.EntryRepository;
+import io.tether.server.certificate.Certificates;
+import io.tether.server.registration.Entries;
+import io.tether.server.security.AdminOnly;
 
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
-import org.springframework.data.jpa.domain.Specification;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -32,18 +26,18 @@ class StatusController {
 
 	private final Authorities authorities;
 
-	private final AgentRepository agents;
+	private final AgentService agents;
 
-	private final EntryRepository entries;
+	private final Entries entries;
 
-	private final CertificateRepository certificates;
+	private final Certificates certificates;
 
 	private final TetherProperties properties;
 
 	private final Clock clock;
 
-	StatusController(Authorities authorities, AgentRepository agents, EntryRepository entries,
-			CertificateRepository certificates, TetherProperties properties, Clock clock) {
+	StatusController(Authorities authorities, AgentService agents, Entries entries, Certificates certificates,
+			TetherProperties properties, Clock clock) {
 		this.authorities = authorities;
 		this.agents = agents;
 		this.entries = entries;
@@ -53,7 +47,6 @@ class StatusController {
 	}
 
 	@GetMapping("/v1/status")
-	@Transactional(readOnly = true)
 	Status status() {
 		Instant now = this.clock.instant();
 		List<AuthoritySummary> hierarchy = this.authorities.all()
@@ -61,17 +54,11 @@ class StatusController {
 			.map((authority) -> new AuthoritySummary(authority.kind(), authority.subject(), authority.notAfter(),
 					authority.sha256()))
 			.toList();
-		Specification<CertificateRecord> valid = CertificateRepository.hasStatus(CertificateRecord.Status.ISSUED)
-			.and(CertificateRepository.expiresAfter(now));
-		Expiry soonest = this.certificates.findAll(valid, PageRequest.of(0, 1, Sort.by("notAfter")))
-			.stream()
-			.map((record) -> new Expiry(record.getSerialNumber(), record.getSpiffeId(), record.getNotAfter()))
-			.findFirst()
+		Expiry soonest = this.certificates.soonestExpiry(now)
+			.map((expiry) -> new Expiry(expiry.serialNumber(), expiry.spiffeId(), expiry.notAfter()))
 			.orElse(null);
-		return new Status(this.properties.trustDomain(), now, hierarchy,
-				new Counts(this.agents.countByStatus(AgentEntity.Status.ACTIVE), this.agents.count(),
-						this.entries.count(), this.certificates.count(valid)),
-				soonest);
+		return new Status(this.properties.trustDomain(), now, hierarchy, new Counts(this.agents.activeCount(),
+				this.agents.count(), this.entries.count(), this.certificates.validCount(now)), soonest);
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -153,28 +153,4 @@ class SanRuleTest {
 		return IntStream.rangeClosed(1, count).mapToObj((i) -> "host" + i + ".internal").toList();
 	}
 
-	@Test
-	void checkForAgentWorkloadWhenCsrOmitsTheEntrySansIsRefused() {
-		IssuanceRequest request = new IssuanceRequest(csr(SPIFFE_ID), SPIFFE_ID, List.of("web.internal"), TTL,
-				"spiffe://example.org/agent/host-1", IssuanceRequest.Purpose.AGENT_WORKLOAD);
-		assertRefused(this.unrestricted, request, ProblemType.SAN_NOT_ALLOWED)
-			.withMessageContaining("exactly the DNS names");
-	}
-
-	@Test
-	void checkForAgentWorkloadWhenCsrHasNoSansIsRefused() {
-		IssuanceRequest request = new IssuanceRequest(Csr.create(ecP256Keys(), null, List.of()), SPIFFE_ID, List.of(),
-				TTL, "spiffe://example.org/agent/host-1", IssuanceRequest.Purpose.AGENT_WORKLOAD);
-		assertRefused(this.unrestricted, request, ProblemType.SAN_NOT_ALLOWED)
-			.withMessageContaining("exactly the URI SAN");
-	}
-
-	@Test
-	void checkForAgentWorkloadWhenCsrSansEqualTheEntryPasses() {
-		IssuanceRequest request = new IssuanceRequest(csr(SPIFFE_ID, "web.internal"), SPIFFE_ID,
-				List.of("web.internal"), TTL, "spiffe://example.org/agent/host-1",
-				IssuanceRequest.Purpose.AGENT_WORKLOAD);
-		assertThatNoException().isThrownBy(() -> this.unrestricted.check(request));
-	}
-
 }

@@ -60,12 +60,4 @@ class TrustDomainRuleTest {
 			.withMessageContaining("/agent/");
 	}
 
-	@Test
-	void checkWhenAgentIdentityIsIssuedAtEnrollmentPasses() {
-		SpiffeId agent = SpiffeId.parse("spiffe://example.org/agent/host-1");
-		IssuanceRequest request = new IssuanceRequest(csr(agent), agent, List.of(), TTL, agent.toString(),
-				IssuanceRequest.Purpose.AGENT_IDENTITY);
-		assertThatNoException().isThrownBy(() -> this.rule.check(request));
-	}
-
 }

@@ -1,4 +1,4 @@
-package io.tether.server.issuance;
+package io.tether.server.web;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +9,6 @@ import io.tether.pki.DnsNames;
 import io.tether.pki.InvalidCsrException;
 import io.tether.pki.InvalidSpiffeIdException;
 import io.tether.pki.SpiffeId;
-import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 /**
  * Decodes the fields every issuing endpoint takes, each failure a 400 with its own

@@ -1,4 +1,4 @@
-package io.tether.server.admin;
+package io.tether.server.security;
 
 import java.security.cert.X509Certificate;
 import java.util.Optional;

@@ -1,11 +1,10 @@
-package io.tether.server.agent;
+package io.tether.server.security;
 
 import java.security.cert.X509Certificate;
 
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
-import io.tether.server.admin.ClientCertificates;
-import io.tether.server.certificate.Revocations;
+import io.tether.server.identity.AgentNames;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,17 +25,12 @@ import org.springframework.web.servlet.HandlerInterceptor;
 @Component
 class AgentAuthorizationInterceptor implements HandlerInterceptor {
 
-	static final String AGENT = AgentAuthorizationInterceptor.class.getName() + ".agent";
-
-	private final AgentService agents;
-
-	private final Revocations revocations;
+	private final AgentAuthenticator agents;
 
 	private final String trustDomain;
 
-	AgentAuthorizationInterceptor(AgentService agents, Revocations revocations, TetherProperties properties) {
+	AgentAuthorizationInterceptor(AgentAuthenticator agents, TetherProperties properties) {
 		this.agents = agents;
-		this.revocations = revocations;
 		this.trustDomain = properties.trustDomain();
 	}
 
@@ -55,10 +49,8 @@ class AgentAuthorizationInterceptor implements HandlerInterceptor {
 		if (name == null) {
 			throw new ApiException(ProblemType.NOT_AGENT, "'" + id + "' is not an agent identity");
 		}
-		// an evicted agent is told so before being told its certificates were revoked
-		this.agents.authenticate(name);
-		this.revocations.requireUnrevoked(certificate);
-		request.setAttribute(AGENT, name);
+		this.agents.authenticate(name, certificate);
+		request.setAttribute(CallingAgent.ATTRIBUTE, name);
 		return true;
 	}
 
@@ -68,17 +60,10 @@ class AgentAuthorizationInterceptor implements HandlerInterceptor {
 	@Override
 	public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler,
 			Exception ex) {
-		if (request.getAttribute(AGENT) instanceof String name && ex == null && response.getStatus() < 400) {
+		if (request.getAttribute(CallingAgent.ATTRIBUTE) instanceof String name && ex == null
+				&& response.getStatus() < 400) {
 			this.agents.seen(name);
 		}
-	}
-
-	static String agent(HttpServletRequest request) {
-		Object name = request.getAttribute(AGENT);
-		if (name == null) {
-			throw new IllegalStateException("No authenticated agent on this request");
-		}
-		return (String) name;
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.tether.server.agent;
+package io.tether.server.identity;
 
 import java.util.regex.Pattern;
 
@@ -16,7 +16,7 @@ public final class AgentNames {
 
 	private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
 
-	private static final String PREFIX = "/agent/";
+	private static final String PREFIX = TetherIds.AGENT_PREFIX;
 
 	private AgentNames() {
 	}

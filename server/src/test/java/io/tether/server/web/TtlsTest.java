@@ -1,4 +1,4 @@
-package io.tether.server.issuance;
+package io.tether.server.web;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.tether.server.admin;
+package io.tether.server.security;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,0 +1,69 @@
+package io.tether.server.certificate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Reads the certificate records: for the admin API, the certificate status endpoint and
+ * the status summary.
+ */
+@Service
+public class Certificates {
+
+	private final CertificateRepository certificates;
+
+	Certificates(CertificateRepository certificates) {
+		this.certificates = certificates;
+	}
+
+	/**
+	 * The soonest-expiring valid certificate.
+	 */
+	public record Expiry(String serialNumber, String spiffeId, Instant notAfter) {
+	}
+
+	@Transactional(readOnly = true)
+	List<CertificateView> find(Specification<CertificateRecord> filter, int limit, Instant now) {
+		Sort order = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.asc("serialNumber"));
+		return this.certificates.findAll(filter, PageRequest.of(0, limit, order))
+			.stream()
+			.map((record) -> CertificateView.of(record, now, false))
+			.toList();
+	}
+
+	@Transactional(readOnly = true)
+	Optional<CertificateView> get(String serialHex, Instant now) {
+		return this.certificates.findBySerialNumber(serialHex).map((record) -> CertificateView.of(record, now, true));
+	}
+
+	@Transactional(readOnly = true)
+	Optional<CertificateRecord> findByX5tS256(String x5tS256) {
+		return this.certificates.findByX5tS256(x5tS256);
+	}
+
+	@Transactional(readOnly = true)
+	public long validCount(Instant now) {
+		return this.certificates.count(valid(now));
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<Expiry> soonestExpiry(Instant now) {
+		return this.certificates.findAll(valid(now), PageRequest.of(0, 1, Sort.by("notAfter")))
+			.stream()
+			.map((record) -> new Expiry(record.getSerialNumber(), record.getSpiffeId(), record.getNotAfter()))
+			.findFirst();
+	}
+
+	private static Specification<CertificateRecord> valid(Instant now) {
+		return CertificateRepository.hasStatus(CertificateRecord.Status.ISSUED)
+			.and(CertificateRepository.expiresAfter(now));
+	}
+
+}
