@@ -2,7 +2,11 @@ package io.tether.server.agent;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
+import io.tether.api.AgentList;
+import io.tether.api.AgentView;
+import io.tether.api.Eviction;
 import io.tether.server.security.AdminOnly;
 import io.tether.server.security.ClientCertificates;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,35 +33,24 @@ class AgentAdminController {
 
 	@GetMapping
 	AgentList list() {
-		return new AgentList(this.agents.list().stream().map(AgentView::of).toList());
+		return new AgentList(this.agents.list().stream().map(AgentAdminController::view).toList());
 	}
 
 	@GetMapping("/{name}")
 	AgentView get(@PathVariable String name) {
-		return AgentView.of(this.agents.get(name));
+		return view(this.agents.get(name));
 	}
 
 	@PostMapping("/{name}/evict")
 	Eviction evict(@PathVariable String name, HttpServletRequest http) {
 		int revoked = this.agents.evict(name, ClientCertificates.caller(http));
-		return new Eviction(AgentView.of(this.agents.get(name)), revoked);
+		return new Eviction(view(this.agents.get(name)), revoked);
 	}
 
-	record AgentList(List<AgentView> agents) {
-	}
-
-	record Eviction(AgentView agent, int revokedCertificates) {
-	}
-
-	record AgentView(String name, String spiffeId, String status, String certificateSerial, Instant certificateNotAfter,
-			Instant enrolledAt, Instant lastSeenAt) {
-
-		static AgentView of(AgentEntity agent) {
-			return new AgentView(agent.getName(), agent.getSpiffeId(), agent.getStatus().name().toLowerCase(),
-					agent.getCertificateSerial(), agent.getCertificateNotAfter(), agent.getEnrolledAt(),
-					agent.getLastSeenAt());
-		}
-
+	private static AgentView view(AgentEntity agent) {
+		return new AgentView(agent.getName(), agent.getSpiffeId(), agent.getStatus().name().toLowerCase(Locale.ROOT),
+				agent.getCertificateSerial(), agent.getCertificateNotAfter(), agent.getEnrolledAt(),
+				agent.getLastSeenAt());
 	}
 
 }

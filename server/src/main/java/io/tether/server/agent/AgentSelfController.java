@@ -3,6 +3,11 @@ package io.tether.server.agent;
 import java.time.Instant;
 import java.util.List;
 
+import io.tether.api.AgentIssued;
+import io.tether.api.CsrRequest;
+import io.tether.api.EntryCsrRequest;
+import io.tether.api.EntryList;
+import io.tether.api.ProblemType;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
@@ -11,12 +16,10 @@ import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.issuance.IssuanceRequest;
 import io.tether.server.issuance.RegisteredEntries;
 import io.tether.server.registration.Entries;
-import io.tether.server.registration.EntryView;
 import io.tether.server.security.AgentOnly;
 import io.tether.server.security.CallingAgent;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -48,7 +51,7 @@ class AgentSelfController {
 	}
 
 	@PostMapping(path = "/renew", consumes = "application/json")
-	Issued renew(@RequestBody CsrRequest body, HttpServletRequest http) {
+	AgentIssued renew(@RequestBody CsrRequest body, HttpServletRequest http) {
 		String agent = CallingAgent.name(http);
 		SignedCertificate signed = this.agents.renew(agent, RequestFields.csr((body != null) ? body.csr() : null));
 		return issued(signed, null);
@@ -64,7 +67,7 @@ class AgentSelfController {
 	 * entry is reported the same way, so that agents cannot probe for each other's.
 	 */
 	@PostMapping(path = "/certificates", consumes = "application/json")
-	Issued issue(@RequestBody EntryCsrRequest body, HttpServletRequest http) {
+	AgentIssued issue(@RequestBody EntryCsrRequest body, HttpServletRequest http) {
 		String agent = CallingAgent.name(http);
 		if (body == null || body.entryId() == null) {
 			throw new ApiException(ProblemType.BAD_REQUEST, "'entryId' and 'csr' are required");
@@ -78,24 +81,11 @@ class AgentSelfController {
 		return issued(signed, entry.id());
 	}
 
-	private Issued issued(SignedCertificate signed, String entryId) {
-		return new Issued(entryId, SerialNumbers.toHex(signed.certificate().getSerialNumber()),
+	private AgentIssued issued(SignedCertificate signed, String entryId) {
+		return new AgentIssued(entryId, SerialNumbers.toHex(signed.certificate().getSerialNumber()),
 				signed.certificate().getNotBefore().toInstant(), signed.certificate().getNotAfter().toInstant(),
 				Thumbprints.x5tS256(signed.certificate()), Pem.write(signed.chain()),
 				Pem.write(this.authority.trustAnchors()));
-	}
-
-	record CsrRequest(String csr) {
-	}
-
-	record EntryCsrRequest(String entryId, String csr) {
-	}
-
-	record EntryList(List<EntryView> entries) {
-	}
-
-	record Issued(String entryId, String serialNumber, Instant notBefore, Instant notAfter, String x5tS256,
-			String certificateChain, String bundle) {
 	}
 
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
@@ -18,7 +19,6 @@ import io.tether.server.issuance.IssuanceRequest;
 import io.tether.server.issuance.IssuanceService;
 import io.tether.server.security.AgentAuthenticator;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;

@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import io.tether.api.AuditEventView;
+import io.tether.api.AuditList;
+import io.tether.api.ProblemType;
 import io.tether.server.security.AdminOnly;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import io.tether.server.web.RequestFields;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,7 +51,7 @@ class AuditController {
 			throw new ApiException(ProblemType.BAD_REQUEST, "'limit' must be between 1 and " + MAX_LIMIT);
 		}
 		Instant from = since(since);
-		return new AuditList(this.log.events(from, action, limit).stream().map(AuditView::of).toList());
+		return new AuditList(this.log.events(from, action, limit).stream().map(AuditController::view).toList());
 	}
 
 	private Instant since(String since) {
@@ -72,16 +74,9 @@ class AuditController {
 		return this.clock.instant().minus(RequestFields.duration("since", since));
 	}
 
-	record AuditList(List<AuditView> events) {
-	}
-
-	record AuditView(long id, Instant occurredAt, String actor, String action, String subject, String detail) {
-
-		static AuditView of(AuditEvent event) {
-			return new AuditView(event.getId(), event.getOccurredAt(), event.getActor(), event.getAction(),
-					event.getSubject(), event.getDetail());
-		}
-
+	private static AuditEventView view(AuditEvent event) {
+		return new AuditEventView(event.getId(), event.getOccurredAt(), event.getActor(), event.getAction(),
+				event.getSubject(), event.getDetail());
 	}
 
 }

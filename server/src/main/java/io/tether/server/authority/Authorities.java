@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
+import io.tether.api.AuthorityView;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
@@ -50,7 +51,6 @@ public class Authorities {
 
 	/**
 	 * One CA certificate as the API shows it.
-	 *
 	 * @param id the authority's identifier (a certificate's {@code issuerId})
 	 * @param kind {@code root} or {@code intermediate}
 	 * @param generation 1 for the first of its kind
@@ -63,8 +63,5 @@ public class Authorities {
 	 * @param sha256 SHA-256 fingerprint of the DER certificate, hex
 	 * @param certificatePem the certificate
 	 */
-	public record AuthorityView(String id, String kind, int generation, String subject, String serialNumber,
-			String keyType, Instant notBefore, Instant notAfter, String status, String sha256, String certificatePem) {
-	}
 
 }

@@ -2,6 +2,7 @@ package io.tether.server.authority;
 
 import java.util.List;
 
+import io.tether.api.CaView;
 import io.tether.server.TetherProperties;
 import io.tether.server.security.AdminOnly;
 
@@ -27,9 +28,6 @@ class AuthorityController {
 	@GetMapping("/v1/ca")
 	CaView show() {
 		return new CaView(this.properties.trustDomain(), this.authorities.all());
-	}
-
-	record CaView(String trustDomain, List<Authorities.AuthorityView> authorities) {
 	}
 
 }

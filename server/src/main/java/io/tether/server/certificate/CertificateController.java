@@ -7,13 +7,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
+import io.tether.api.CertificateList;
+import io.tether.api.CertificateView;
+import io.tether.api.ProblemType;
+import io.tether.api.RevokeRequest;
 import io.tether.pki.SerialNumbers;
 import io.tether.server.TetherProperties;
 import io.tether.server.identity.AgentNames;
 import io.tether.server.security.AdminOnly;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -107,13 +110,7 @@ class CertificateController {
 			HttpServletRequest http) {
 		CertificateRecord record = this.revocations.revoke(serial, (body != null) ? body.reason() : null,
 				ClientCertificates.caller(http));
-		return CertificateView.of(record, this.clock.instant(), false);
-	}
-
-	record CertificateList(List<CertificateView> certificates) {
-	}
-
-	record RevokeRequest(String reason) {
+		return CertificateViews.of(record, this.clock.instant(), false);
 	}
 
 }

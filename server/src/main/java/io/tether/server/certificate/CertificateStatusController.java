@@ -4,11 +4,11 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tether.api.CertificateStatus;
+import io.tether.api.ProblemType;
 import io.tether.pki.Thumbprints;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,26 +50,8 @@ class CertificateStatusController {
 		}
 		Instant now = this.clock.instant();
 		return this.certificates.findByX5tS256(x5tS256)
-			.map((record) -> CertificateStatus.of(record, now))
+			.map((record) -> CertificateViews.status(record, now))
 			.orElseGet(() -> new CertificateStatus(x5tS256, false, "unknown", null, null, null, null, null, null));
-	}
-
-	/**
-	 * @param known whether this CA issued it
-	 * @param status {@code valid}, {@code expired}, {@code revoked} or {@code unknown}
-	 * (not issued by this CA)
-	 */
-	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record CertificateStatus(String x5tS256, boolean known, String status, String serialNumber, String spiffeId,
-			Instant notAfter, String requestedBy, Instant revokedAt, String revocationReason) {
-
-		static CertificateStatus of(CertificateRecord record, Instant now) {
-			CertificateView view = CertificateView.of(record, now, false);
-			return new CertificateStatus(record.getX5tS256(), true, view.status(), record.getSerialNumber(),
-					record.getSpiffeId(), record.getNotAfter(), record.getRequestedBy(), record.getRevokedAt(),
-					record.getRevocationReason());
-		}
-
 	}
 
 }

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.tether.api.CertificateView;
+
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
@@ -34,13 +36,13 @@ public class Certificates {
 		Sort order = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.asc("serialNumber"));
 		return this.certificates.findAll(filter, PageRequest.of(0, limit, order))
 			.stream()
-			.map((record) -> CertificateView.of(record, now, false))
+			.map((record) -> CertificateViews.of(record, now, false))
 			.toList();
 	}
 
 	@Transactional(readOnly = true)
 	Optional<CertificateView> get(String serialHex, Instant now) {
-		return this.certificates.findBySerialNumber(serialHex).map((record) -> CertificateView.of(record, now, true));
+		return this.certificates.findBySerialNumber(serialHex).map((record) -> CertificateViews.of(record, now, true));
 	}
 
 	@Transactional(readOnly = true)

@@ -5,13 +5,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
 import io.tether.server.identity.TetherIds;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;

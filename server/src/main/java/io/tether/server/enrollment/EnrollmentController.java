@@ -2,13 +2,15 @@ package io.tether.server.enrollment;
 
 import java.time.Instant;
 
+import io.tether.api.EnrollRequest;
+import io.tether.api.Enrolled;
+import io.tether.api.ProblemType;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import io.tether.server.web.RequestFields;
 
 import org.springframework.web.bind.annotation.PostMapping;
@@ -44,13 +46,6 @@ class EnrollmentController {
 				SerialNumbers.toHex(signed.certificate().getSerialNumber()),
 				signed.certificate().getNotAfter().toInstant(), Pem.write(signed.chain()),
 				Pem.write(this.authority.trustAnchors()));
-	}
-
-	record EnrollRequest(String joinToken, String csr) {
-	}
-
-	record Enrolled(String agent, String spiffeId, String serialNumber, Instant notAfter, String certificateChain,
-			String bundle) {
 	}
 
 }

@@ -3,10 +3,12 @@ package io.tether.server.enrollment;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.tether.api.JoinToken;
+import io.tether.api.JoinTokenRequest;
+import io.tether.api.ProblemType;
 import io.tether.server.security.AdminOnly;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -33,20 +35,14 @@ class JoinTokenController {
 
 	@PostMapping(path = "/v1/join-tokens", consumes = "application/json")
 	@ResponseStatus(HttpStatus.CREATED)
-	TokenView create(@RequestBody TokenRequest body, HttpServletRequest http) {
+	JoinToken create(@RequestBody JoinTokenRequest body, HttpServletRequest http) {
 		if (body == null || body.agent() == null) {
 			throw new ApiException(ProblemType.BAD_REQUEST,
 					"'agent' is required: the name of the agent that will join");
 		}
 		Duration ttl = RequestFields.ttl(body.ttl(), DEFAULT_TTL);
 		JoinTokens.Created created = this.tokens.create(body.agent(), ttl, ClientCertificates.caller(http));
-		return new TokenView(created.token(), created.agent(), created.expiresAt());
-	}
-
-	record TokenRequest(String agent, String ttl) {
-	}
-
-	record TokenView(String token, String agent, Instant expiresAt) {
+		return new JoinToken(created.token(), created.agent(), created.expiresAt());
 	}
 
 }

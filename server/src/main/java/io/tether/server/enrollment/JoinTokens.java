@@ -9,12 +9,12 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.Thumbprints;
 import io.tether.server.audit.AuditLog;
 import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.identity.AgentNames;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;

@@ -2,9 +2,9 @@ package io.tether.server.identity;
 
 import java.util.regex.Pattern;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 /**
  * Agent names: 1 to 63 of {@code a-z 0-9 . - _}, starting and ending with a letter or

@@ -1,9 +1,9 @@
 package io.tether.server.issuance;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.InvalidCsrException;
 import io.tether.pki.UnsupportedKeyException;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Component;
 

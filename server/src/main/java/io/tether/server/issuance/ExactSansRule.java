@@ -3,8 +3,8 @@ package io.tether.server.issuance;
 import java.util.HashSet;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Component;
 

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.tether.api.IssueRequest;
+import io.tether.api.IssuedCertificate;
+import io.tether.api.ProblemType;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
@@ -13,7 +16,6 @@ import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.security.AdminOnly;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -40,7 +42,7 @@ class IssuanceController {
 	}
 
 	@PostMapping(path = "/v1/certificates", consumes = "application/json")
-	ResponseEntity<IssuedCertificate> issue(@RequestBody IssueBody body, HttpServletRequest http) {
+	ResponseEntity<IssuedCertificate> issue(@RequestBody IssueRequest body, HttpServletRequest http) {
 		if (body == null) {
 			throw new ApiException(ProblemType.BAD_REQUEST, "The request body must be a JSON object");
 		}
@@ -53,13 +55,6 @@ class IssuanceController {
 				signed.certificate().getNotBefore().toInstant(), signed.certificate().getNotAfter().toInstant(),
 				Thumbprints.x5tS256(signed.certificate()), Pem.write(signed.chain()));
 		return ResponseEntity.created(URI.create("/v1/certificates/" + serial)).body(issued);
-	}
-
-	record IssueBody(String csr, String spiffeId, List<String> dnsNames, String ttl) {
-	}
-
-	record IssuedCertificate(String serialNumber, String spiffeId, List<String> dnsNames, Instant notBefore,
-			Instant notAfter, String x5tS256, String certificateChain) {
 	}
 
 }

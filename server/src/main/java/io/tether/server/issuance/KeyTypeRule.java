@@ -3,11 +3,11 @@ package io.tether.server.issuance;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.KeyType;
 import io.tether.pki.UnsupportedKeyException;
 import io.tether.server.TetherProperties;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Component;
 

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.tether.api.ProblemType;
 import io.tether.server.TetherProperties;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import io.tether.server.web.RequestFields;
 
 import org.springframework.stereotype.Component;

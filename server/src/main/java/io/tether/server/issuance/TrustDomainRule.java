@@ -1,10 +1,10 @@
 package io.tether.server.issuance;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.identity.TetherIds;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Component;
 

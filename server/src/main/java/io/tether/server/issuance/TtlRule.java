@@ -2,9 +2,9 @@ package io.tether.server.issuance;
 
 import java.time.Duration;
 
+import io.tether.api.ProblemType;
 import io.tether.server.TetherProperties;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Component;
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.tether.api.Entry;
+import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
@@ -13,7 +15,6 @@ import io.tether.server.issuance.RegisteredEntries;
 import io.tether.server.issuance.TrustDomainRule;
 import io.tether.server.issuance.TtlRule;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -46,7 +47,7 @@ public class Entries implements RegisteredEntries {
 	 * rules), so a bad entry is an error now and not a renewal loop on a host.
 	 */
 	@Transactional
-	public EntryView create(SpiffeId spiffeId, String agent, List<String> dnsNames, Duration ttl, String caller) {
+	public Entry create(SpiffeId spiffeId, String agent, List<String> dnsNames, Duration ttl, String caller) {
 		TrustDomainRule.checkWorkloadId(spiffeId, this.properties.trustDomain());
 		TtlRule.checkRange(ttl, this.properties.issuance().minTtl(), this.properties.issuance().maxTtl());
 		if (this.entries.existsBySpiffeIdAndAgentName(spiffeId.toString(), agent)) {
@@ -57,19 +58,19 @@ public class Entries implements RegisteredEntries {
 				dnsNames, ttl, caller, this.clock.instant()));
 		this.audit.record(caller, "entry.created", entry.getId(),
 				"spiffeId=" + spiffeId + " agent=" + agent + " dnsNames=" + dnsNames + " ttl=" + ttl);
-		return EntryView.of(entry);
+		return view(entry);
 	}
 
 	@Transactional(readOnly = true)
-	public List<EntryView> list(String agent) {
+	public List<Entry> list(String agent) {
 		List<EntryEntity> found = (agent != null) ? this.entries.findByAgentNameOrderBySpiffeIdAsc(agent)
 				: this.entries.findAllByOrderByAgentNameAscSpiffeIdAsc();
-		return found.stream().map(EntryView::of).toList();
+		return found.stream().map(Entries::view).toList();
 	}
 
 	@Transactional(readOnly = true)
-	public EntryView get(String id) {
-		return this.entries.findById(id).map(EntryView::of).orElseThrow(() -> notFound(id));
+	public Entry get(String id) {
+		return this.entries.findById(id).map(Entries::view).orElseThrow(() -> notFound(id));
 	}
 
 	@Transactional
@@ -91,6 +92,11 @@ public class Entries implements RegisteredEntries {
 		return this.entries.findById(id)
 			.map((entry) -> new RegisteredEntry(entry.getId(), SpiffeId.parse(entry.getSpiffeId()),
 					entry.getAgentName(), entry.getDnsNames(), entry.getTtl()));
+	}
+
+	private static Entry view(EntryEntity entry) {
+		return new Entry(entry.getId(), entry.getSpiffeId(), entry.getAgentName(), entry.getDnsNames(),
+				entry.getTtl().toString(), entry.getCreatedBy(), entry.getCreatedAt());
 	}
 
 	private static ApiException notFound(String id) {

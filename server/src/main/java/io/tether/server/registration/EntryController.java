@@ -3,13 +3,16 @@ package io.tether.server.registration;
 import java.time.Duration;
 import java.util.List;
 
+import io.tether.api.Entry;
+import io.tether.api.EntryList;
+import io.tether.api.EntryRequest;
+import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.identity.AgentNames;
 import io.tether.server.security.AdminOnly;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -42,7 +45,7 @@ class EntryController {
 	}
 
 	@PostMapping(consumes = "application/json")
-	ResponseEntity<EntryView> create(@RequestBody EntryRequest body, HttpServletRequest http) {
+	ResponseEntity<Entry> create(@RequestBody EntryRequest body, HttpServletRequest http) {
 		if (body == null || body.agent() == null) {
 			throw new ApiException(ProblemType.BAD_REQUEST, "'agent' is required");
 		}
@@ -50,7 +53,7 @@ class EntryController {
 		String agent = AgentNames.validate(body.agent());
 		List<String> dnsNames = RequestFields.dnsNames(body.dnsNames());
 		Duration ttl = RequestFields.ttl(body.ttl(), this.properties.issuance().defaultTtl());
-		EntryView created = this.entries.create(spiffeId, agent, dnsNames, ttl, ClientCertificates.caller(http));
+		Entry created = this.entries.create(spiffeId, agent, dnsNames, ttl, ClientCertificates.caller(http));
 		return ResponseEntity.status(HttpStatus.CREATED).body(created);
 	}
 
@@ -60,7 +63,7 @@ class EntryController {
 	}
 
 	@GetMapping("/{id}")
-	EntryView get(@PathVariable String id) {
+	Entry get(@PathVariable String id) {
 		return this.entries.get(id);
 	}
 
@@ -68,12 +71,6 @@ class EntryController {
 	ResponseEntity<Void> delete(@PathVariable String id, HttpServletRequest http) {
 		this.entries.delete(id, ClientCertificates.caller(http));
 		return ResponseEntity.noContent().build();
-	}
-
-	record EntryRequest(String spiffeId, String agent, List<String> dnsNames, String ttl) {
-	}
-
-	record EntryList(List<EntryView> entries) {
 	}
 
 }

@@ -2,11 +2,11 @@ package io.tether.server.security;
 
 import java.security.cert.X509Certificate;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.identity.AgentNames;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 

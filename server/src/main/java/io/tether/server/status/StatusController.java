@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tether.api.Status.AuthoritySummary;
+import io.tether.api.Status.Counts;
+import io.tether.api.Status.Expiry;
+import io.tether.api.Status;
 import io.tether.server.TetherProperties;
 import io.tether.server.agent.AgentService;
 import io.tether.server.authority.Authorities;
@@ -59,20 +62,6 @@ class StatusController {
 			.orElse(null);
 		return new Status(this.properties.trustDomain(), now, hierarchy, new Counts(this.agents.activeCount(),
 				this.agents.count(), this.entries.count(), this.certificates.validCount(now)), soonest);
-	}
-
-	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Status(String trustDomain, Instant serverTime, List<AuthoritySummary> authorities, Counts counts,
-			Expiry soonestExpiry) {
-	}
-
-	record AuthoritySummary(String kind, String subject, Instant notAfter, String sha256) {
-	}
-
-	record Counts(long activeAgents, long agents, long entries, long validCertificates) {
-	}
-
-	record Expiry(String serialNumber, String spiffeId, Instant notAfter) {
 	}
 
 }

@@ -3,6 +3,7 @@ package io.tether.server.web;
 import java.util.Collections;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,5 +1,7 @@
 package io.tether.server.web;
 
+import io.tether.api.ProblemType;
+
 /**
  * A refusal with a problem type and a detail for the operator; mapped to problem+json by
  * {@link ApiExceptionHandler}.

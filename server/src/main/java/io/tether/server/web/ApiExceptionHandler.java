@@ -1,5 +1,6 @@
 package io.tether.server.web;
 
+import io.tether.api.ProblemType;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

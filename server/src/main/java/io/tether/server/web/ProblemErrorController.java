@@ -1,5 +1,6 @@
 package io.tether.server.web;
 
+import io.tether.api.ProblemType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 

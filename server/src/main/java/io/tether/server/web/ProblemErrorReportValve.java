@@ -3,6 +3,7 @@ package io.tether.server.web;
 import java.io.IOException;
 import java.io.Writer;
 
+import io.tether.api.ProblemType;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;

@@ -3,8 +3,10 @@ package io.tether.server.web;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import io.tether.api.ProblemType;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 
@@ -17,7 +19,7 @@ public final class Problems {
 	}
 
 	public static ProblemDetail of(ProblemType type, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(type.status()), detail);
 		problem.setType(type.uri());
 		problem.setTitle(type.title());
 		return problem;
@@ -28,13 +30,12 @@ public final class Problems {
 	 * MVC (filters).
 	 */
 	public static void write(HttpServletResponse response, ProblemType type, String detail) throws IOException {
-		response.setStatus(type.status().value());
+		response.setStatus(type.status());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 		response.getWriter()
-			.write("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":"
-					+ type.status().value() + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"")
-					+ "\"}");
+			.write("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":" + type.status()
+					+ ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
 	}
 
 }

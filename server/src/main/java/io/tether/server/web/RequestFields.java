@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.DnsNames;
 import io.tether.pki.InvalidCsrException;

@@ -3,6 +3,7 @@ package io.tether.server.web;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
+import io.tether.api.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

@@ -1,5 +1,9 @@
 package io.tether.server.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tether.api.CertificateStatus;
+import io.tether.api.CertificateView;
+import io.tether.api.Status;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -33,7 +37,16 @@ class StrictJsonConfiguration {
 		return (builder) -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
 					DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-			.addModule(new SimpleModule("tether-strict-strings").addDeserializer(String.class, new StrictStrings()));
+			.addModule(new SimpleModule("tether-strict-strings").addDeserializer(String.class, new StrictStrings()))
+			// members that do not apply are left out, as docs/api.md describes these
+			.addMixIn(CertificateStatus.class, NonNullMembers.class)
+			.addMixIn(Status.class, NonNullMembers.class)
+			.addMixIn(CertificateView.class, NonNullMembers.class);
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	interface NonNullMembers {
+
 	}
 
 	/**

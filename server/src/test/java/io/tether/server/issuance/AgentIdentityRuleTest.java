@@ -2,8 +2,8 @@ package io.tether.server.issuance;
 
 import java.time.Duration;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
-import io.tether.server.web.ProblemType;
 import org.junit.jupiter.api.Test;
 
 import static io.tether.server.issuance.IssuanceFixtures.assertRefused;

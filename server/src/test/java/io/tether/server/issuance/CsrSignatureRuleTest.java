@@ -3,8 +3,8 @@ package io.tether.server.issuance;
 import java.security.KeyPairGenerator;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
-import io.tether.server.web.ProblemType;
 import org.junit.jupiter.api.Test;
 
 import static io.tether.server.issuance.IssuanceFixtures.SPIFFE_ID;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.issuance.RegisteredEntries.RegisteredEntry;
-import io.tether.server.web.ProblemType;
 import org.junit.jupiter.api.Test;
 
 import static io.tether.server.issuance.IssuanceFixtures.SPIFFE_ID;

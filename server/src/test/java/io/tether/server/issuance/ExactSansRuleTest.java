@@ -3,9 +3,9 @@ package io.tether.server.issuance;
 import java.time.Duration;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.SpiffeId;
-import io.tether.server.web.ProblemType;
 import org.junit.jupiter.api.Test;
 
 import static io.tether.server.issuance.IssuanceFixtures.SPIFFE_ID;

@@ -5,12 +5,12 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.web.ApiException;
-import io.tether.server.web.ProblemType;
 import org.assertj.core.api.ThrowableAssertAlternative;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;

@@ -4,9 +4,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
-import io.tether.server.web.ProblemType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

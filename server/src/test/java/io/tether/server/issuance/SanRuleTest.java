@@ -3,9 +3,9 @@ package io.tether.server.issuance;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.SpiffeId;
-import io.tether.server.web.ProblemType;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,15 +2,15 @@ package io.tether.server.issuance;
 
 import java.util.List;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
-import io.tether.server.web.ProblemType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static io.tether.server.issuance.IssuanceFixtures.csr;
 import static io.tether.server.issuance.IssuanceFixtures.TTL;
 import static io.tether.server.issuance.IssuanceFixtures.assertRefused;
+import static io.tether.server.issuance.IssuanceFixtures.csr;
 import static io.tether.server.issuance.IssuanceFixtures.properties;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 

@@ -3,7 +3,7 @@ package io.tether.server.issuance;
 import java.time.Duration;
 import java.util.List;
 
-import io.tether.server.web.ProblemType;
+import io.tether.api.ProblemType;
 import org.junit.jupiter.api.Test;
 
 import static io.tether.server.issuance.IssuanceFixtures.MAX_TTL;

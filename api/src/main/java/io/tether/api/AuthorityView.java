@@ -1,0 +1,23 @@
+package io.tether.api;
+
+import java.time.Instant;
+
+/**
+ * A certificate authority of the hierarchy, as {@code GET /v1/ca} answers it; never its
+ * key.
+ *
+ * @param id its id
+ * @param kind {@code root} or {@code intermediate}
+ * @param generation its generation
+ * @param subject its subject DN
+ * @param serialNumber its serial number, hex
+ * @param keyType its key type
+ * @param notBefore start of validity
+ * @param notAfter end of validity
+ * @param status its state
+ * @param sha256 SHA-256 fingerprint of its certificate, hex
+ * @param certificatePem its certificate, PEM
+ */
+public record AuthorityView(String id, String kind, int generation, String subject, String serialNumber, String keyType,
+		Instant notBefore, Instant notAfter, String status, String sha256, String certificatePem) {
+}

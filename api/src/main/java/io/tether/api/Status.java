@@ -1,0 +1,45 @@
+package io.tether.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code GET /v1/status}: what {@code tether status} shows. {@code soonestExpiry} is
+ * absent when no certificate is valid.
+ *
+ * @param trustDomain the trust domain
+ * @param serverTime the server's clock
+ * @param authorities the hierarchy
+ * @param counts agents, entries and valid certificates
+ * @param soonestExpiry the valid certificate that expires first
+ */
+public record Status(String trustDomain, Instant serverTime, List<AuthoritySummary> authorities, Counts counts,
+		Expiry soonestExpiry) {
+
+	/**
+	 * @param kind {@code root} or {@code intermediate}
+	 * @param subject its subject DN
+	 * @param notAfter end of validity
+	 * @param sha256 SHA-256 fingerprint of its certificate, hex
+	 */
+	public record AuthoritySummary(String kind, String subject, Instant notAfter, String sha256) {
+	}
+
+	/**
+	 * @param activeAgents agents not evicted
+	 * @param agents all agents
+	 * @param entries registration entries
+	 * @param validCertificates certificates neither expired nor revoked
+	 */
+	public record Counts(long activeAgents, long agents, long entries, long validCertificates) {
+	}
+
+	/**
+	 * @param serialNumber its serial number, hex
+	 * @param spiffeId its SPIFFE ID
+	 * @param notAfter end of validity
+	 */
+	public record Expiry(String serialNumber, String spiffeId, Instant notAfter) {
+	}
+
+}
