@@ -3,14 +3,19 @@ package io.tether.agent;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
+import io.tether.api.AgentIssued;
+import io.tether.api.CsrRequest;
+import io.tether.api.EnrollRequest;
+import io.tether.api.EntryCsrRequest;
+import io.tether.api.EntryList;
 import io.tether.pki.Csr;
 import io.tether.pki.Pem;
 
 /**
- * The Tether servers' agent API (docs/api.md) over {@link ServerClient}: JSON in, records
- * out, decoded here at the edge.
+ * The Tether servers' agent API (docs/api.md) over {@link ServerClient}: the wire
+ * contract's records ({@code io.tether.api}) in and out, bound to JSON here at the edge
+ * by {@link Records}.
  */
 final class HttpCertificateAuthority implements CertificateAuthority {
 
@@ -24,9 +29,12 @@ final class HttpCertificateAuthority implements CertificateAuthority {
 
 	@Override
 	public Enrolled enroll(String joinToken, String rootSha256, Csr csr) throws ServerClient.ServerException {
-		Map<String, Object> enrolled = ServerClient.pinned(this.servers, rootSha256)
-			.post("/v1/agents/enroll", Map.of("joinToken", joinToken, "csr", csr.toPem()));
-		return new Enrolled(Json.string(enrolled, "agent"), issued(enrolled));
+		io.tether.api.Enrolled enrolled = Records.read(
+				ServerClient.pinned(this.servers, rootSha256)
+					.post("/v1/agents/enroll", Records.write(new EnrollRequest(joinToken, csr.toPem()))),
+				io.tether.api.Enrolled.class);
+		return new Enrolled(required(enrolled.agent(), "agent"),
+				issued(enrolled.certificateChain(), enrolled.bundle()));
 	}
 
 	@Override
@@ -36,24 +44,27 @@ final class HttpCertificateAuthority implements CertificateAuthority {
 
 	@Override
 	public Issued renewAgent(Csr csr) throws ServerClient.ServerException {
-		return issued(client().post("/v1/agents/self/renew", Map.of("csr", csr.toPem())));
+		return issued(Records.read(client().post("/v1/agents/self/renew", Records.write(new CsrRequest(csr.toPem()))),
+				AgentIssued.class));
 	}
 
 	@Override
 	public List<Entry> entries() throws ServerClient.ServerException {
+		EntryList list = Records.read(client().get("/v1/agents/self/entries"), EntryList.class);
 		List<Entry> entries = new ArrayList<>();
-		for (Object item : Json.array(client().get("/v1/agents/self/entries"), "entries")) {
-			if (item instanceof Map<?, ?> entry) {
-				entries.add(new Entry(Json.string(entry, "id"), String.valueOf(entry.get("spiffeId")),
-						Json.array(entry, "dnsNames").stream().map(String::valueOf).toList()));
-			}
+		for (io.tether.api.Entry entry : required(list.entries(), "entries")) {
+			entries
+				.add(new Entry(required(entry.id(), "entries[].id"), required(entry.spiffeId(), "entries[].spiffeId"),
+						(entry.dnsNames() != null) ? entry.dnsNames() : List.of()));
 		}
 		return entries;
 	}
 
 	@Override
 	public Issued issue(String entryId, Csr csr) throws ServerClient.ServerException {
-		return issued(client().post("/v1/agents/self/certificates", Map.of("entryId", entryId, "csr", csr.toPem())));
+		return issued(Records.read(
+				client().post("/v1/agents/self/certificates", Records.write(new EntryCsrRequest(entryId, csr.toPem()))),
+				AgentIssued.class));
 	}
 
 	private ServerClient client() {
@@ -64,9 +75,20 @@ final class HttpCertificateAuthority implements CertificateAuthority {
 		return current;
 	}
 
-	private static Issued issued(Map<String, Object> answer) {
-		return new Issued(Pem.readCertificates(Json.string(answer, "certificateChain")),
-				Pem.readCertificates(Json.string(answer, "bundle")));
+	private static Issued issued(AgentIssued issued) {
+		return issued(issued.certificateChain(), issued.bundle());
+	}
+
+	private static Issued issued(String chain, String bundle) {
+		return new Issued(Pem.readCertificates(required(chain, "certificateChain")),
+				Pem.readCertificates(required(bundle, "bundle")));
+	}
+
+	private static <T> T required(T value, String member) {
+		if (value == null) {
+			throw new Json.JsonException("the server's answer lacks '" + member + "'");
+		}
+		return value;
 	}
 
 }
