@@ -9,10 +9,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 
+import io.tether.api.CertificateStatus;
 import io.tether.pki.Pem;
 import io.tether.workload.CredentialSource;
 import io.tether.workload.TetherSsl;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,7 +22,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class CaClient {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	/**
+	 * A newer CA may add members to its answers; only the ones this server reads count.
+	 */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
 
 	private final URI ca;
 
@@ -45,8 +51,8 @@ class CaClient {
 	 * {@code GET /v1/certificates/status}: {@code status} is valid, expired, revoked or
 	 * unknown.
 	 */
-	JsonNode status(String x5tS256) throws IOException {
-		return JSON.readTree(get("/v1/certificates/status?x5tS256=" + x5tS256));
+	CertificateStatus status(String x5tS256) throws IOException {
+		return JSON.readValue(get("/v1/certificates/status?x5tS256=" + x5tS256), CertificateStatus.class);
 	}
 
 	private String get(String path) throws IOException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ class CertificateStatuses {
 		}
 		String status;
 		try {
-			status = this.ca.status(x5tS256).path("status").asString("unknown");
+			status = Objects.requireNonNullElse(this.ca.status(x5tS256).status(), "unknown");
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Cannot ask the CA about certificate {} ({}); refusing it", x5tS256, ex.getMessage());
