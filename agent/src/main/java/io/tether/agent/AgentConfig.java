@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.tether.api.Durations;
 import io.tether.pki.InvalidSpiffeIdException;
 import io.tether.pki.KeyType;
 import io.tether.pki.PkiException;

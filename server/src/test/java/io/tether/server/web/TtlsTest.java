@@ -68,10 +68,17 @@ class TtlsTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "0s", "0d0h0m0s", "PT0S", "P0D", "PT-5M" })
-	void parseWhenZeroOrNegativeIsRejected(String text) {
+	@ValueSource(strings = { "0s", "0d0h0m0s", "PT0S", "P0D" })
+	void parseWhenZeroIsRejected(String text) {
 		assertThatIllegalArgumentException().isThrownBy(() -> Ttls.parse(text))
 			.withMessage("TTL must be positive: '" + text + "'");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "PT-5M", "P-1D" })
+	void parseWhenNegativeIsRejected(String text) {
+		assertThatIllegalArgumentException().isThrownBy(() -> Ttls.parse(text))
+			.withMessage("TTL '" + text + "' is negative");
 	}
 
 	@Test
