@@ -3,9 +3,11 @@ package io.tether.cli;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.tether.api.AgentList;
+import io.tether.api.AgentView;
+import io.tether.api.Eviction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
 
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Enrolled node agents.",
 		subcommands = { AgentCommand.List.class, AgentCommand.Show.class, AgentCommand.Evict.class },
@@ -20,17 +22,16 @@ class AgentCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			JsonNode agents = api.get("/v1/agents");
+			ApiClient.Reply<AgentList> agents = api.get("/v1/agents", AgentList.class);
 			if (format == OutputFormat.JSON) {
-				printJson(agents);
+				printJson(agents.json());
 				return ExitCode.OK;
 			}
 			Instant now = Instant.now();
 			Table table = new Table("NAME", "STATUS", "SPIFFE ID", "CERTIFICATE EXPIRES", "LAST SEEN");
-			for (JsonNode agent : agents.path("agents")) {
-				table.row(text(agent, "name"), text(agent, "status"), text(agent, "spiffeId"),
-						Times.until(instant(agent, "certificateNotAfter"), now),
-						Times.compact(Duration.between(instant(agent, "lastSeenAt"), now)) + " ago");
+			for (AgentView agent : agents.value().agents()) {
+				table.row(agent.name(), agent.status(), agent.spiffeId(), Times.until(agent.certificateNotAfter(), now),
+						Times.compact(Duration.between(agent.lastSeenAt(), now)) + " ago");
 			}
 			table.print(out());
 			return ExitCode.OK;
@@ -48,19 +49,19 @@ class AgentCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			JsonNode agent = api.get("/v1/agents/" + ApiClient.segment(this.name));
+			ApiClient.Reply<AgentView> reply = api.get("/v1/agents/" + ApiClient.segment(this.name), AgentView.class);
 			if (format == OutputFormat.JSON) {
-				printJson(agent);
+				printJson(reply.json());
 				return ExitCode.OK;
 			}
-			Instant now = Instant.now();
-			new Details().add("name", text(agent, "name"))
-				.add("status", text(agent, "status"))
-				.add("SPIFFE ID", text(agent, "spiffeId"))
-				.add("certificate", text(agent, "certificateSerial"))
-				.add("expires", expiry(agent, "certificateNotAfter", now))
-				.add("enrolled", text(agent, "enrolledAt"))
-				.add("last seen", text(agent, "lastSeenAt"))
+			AgentView agent = reply.value();
+			new Details().add("name", agent.name())
+				.add("status", agent.status())
+				.add("SPIFFE ID", agent.spiffeId())
+				.add("certificate", agent.certificateSerial())
+				.add("expires", expiry(agent.certificateNotAfter(), Instant.now()))
+				.add("enrolled", agent.enrolledAt())
+				.add("last seen", agent.lastSeenAt())
 				.print(out());
 			return ExitCode.OK;
 		}
@@ -79,12 +80,13 @@ class AgentCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			JsonNode eviction = api.post("/v1/agents/" + ApiClient.segment(this.name) + "/evict", java.util.Map.of());
+			ApiClient.Reply<Eviction> eviction = api.post("/v1/agents/" + ApiClient.segment(this.name) + "/evict",
+					Eviction.class);
 			if (format == OutputFormat.JSON) {
-				printJson(eviction);
+				printJson(eviction.json());
 				return ExitCode.OK;
 			}
-			out().println("evicted agent " + this.name + "; revoked " + eviction.path("revokedCertificates").asInt()
+			out().println("evicted agent " + this.name + "; revoked " + eviction.value().revokedCertificates()
 					+ " certificate(s)");
 			out().flush();
 			return ExitCode.OK;

@@ -18,17 +18,18 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tether.pki.Pem;
 import io.tether.pki.PkiException;
 import io.tether.pki.TlsContexts;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +40,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ApiClient implements AutoCloseable {
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
+	static final JsonMapper JSON = JsonMapper.builder()
+		// The server writes exactly the io.tether.api records, but a newer server may
+		// add a member: an older CLI must still read the rest, so unknown members are
+		// ignored, never an error (Jackson 3's default, stated so that it stays).
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		// request records leave out what the operator did not give (no "ttl": null),
+		// as the CLI always sent them
+		.changeDefaultPropertyInclusion((inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+		.build();
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -98,17 +107,33 @@ final class ApiClient implements AutoCloseable {
 		return this.config.server();
 	}
 
-	JsonNode get(String path) {
-		return json(send(request(path).GET()));
+	<T> Reply<T> get(String path, Class<T> type) {
+		return bind(send(request(path).GET()), type);
 	}
 
 	String getText(String path) {
 		return send(request(path).GET());
 	}
 
-	JsonNode post(String path, Object body) {
-		return json(send(request(path).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))));
+	/**
+	 * @param body an {@code io.tether.api} request record; members left {@code null} are
+	 * not sent, so the server's defaults apply
+	 */
+	<T> Reply<T> post(String path, Object body, Class<T> type) {
+		return post(path, JSON.writeValueAsString(body), type);
+	}
+
+	/**
+	 * A POST to an endpoint that takes no body: an empty JSON object keeps it a JSON
+	 * request like every other.
+	 */
+	<T> Reply<T> post(String path, Class<T> type) {
+		return post(path, "{}", type);
+	}
+
+	private <T> Reply<T> post(String path, String json, Class<T> type) {
+		return bind(send(request(path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))), type);
 	}
 
 	void delete(String path) {
@@ -156,7 +181,7 @@ final class ApiClient implements AutoCloseable {
 			throw new CliException(ExitCode.FAILED, "Interrupted");
 		}
 		if (response.statusCode() / 100 != 2) {
-			throw refusal(response);
+			throw Refusal.of(response.statusCode(), response.body(), this.command, this.config);
 		}
 		return response.body();
 	}
@@ -206,54 +231,40 @@ final class ApiClient implements AutoCloseable {
 		return null;
 	}
 
-	private CliException refusal(HttpResponse<String> response) {
-		int status = response.statusCode();
-		String type = "";
-		String detail = "HTTP " + status;
-		try {
-			JsonNode problem = JSON.readTree(response.body());
-			type = problem.path("type").asString("").replace("urn:tether:problem:", "");
-			detail = problem.path("detail").asString(problem.path("title").asString(detail));
-		}
-		catch (JacksonException ex) {
-			// not problem+json: the status says enough
-		}
-		String noun = this.command.split(" ").length > 1 ? this.command.split(" ")[1] : "";
-		return switch (status) {
-			case 400 -> new CliException(ExitCode.USAGE, detail + "; see '" + this.command + " --help'");
-			case 401, 403 -> new CliException(ExitCode.REFUSED, detail + " (" + type + ")" + refusalHint(type));
-			case 404 -> new CliException(ExitCode.NOT_FOUND, detail + "; 'tether " + noun + " list' shows what exists");
-			case 409 -> new CliException(ExitCode.FAILED, detail);
-			default -> new CliException(ExitCode.FAILED,
-					"The server answered " + status + ": " + detail + "; see the server log");
-		};
+	/**
+	 * An answer bound to its {@code io.tether.api} record, with the JSON as the server
+	 * sent it: {@code -o json} prints that, so that it stays the server's document
+	 * (members this CLI does not know included) rather than this CLI's reading of it.
+	 *
+	 * @param <T> the record
+	 * @param value the record
+	 * @param json the document as received
+	 */
+	record Reply<T>(T value, JsonNode json) {
 	}
 
-	private String refusalHint(String type) {
-		if (type.equals("not-revocable")) {
-			return "; the server replaces its own certificates itself";
-		}
-		if (type.equals("certificate-revoked")) {
-			return "; the client certificate in " + this.config.source() + " was revoked: use fresh admin credentials";
-		}
-		if (type.equals("client-certificate-required")) {
-			// the server names its CA in the handshake; a certificate of another CA is
-			// not even sent
-			return "; is " + this.config.certificate() + " issued by this Tether CA? Use the admin credentials "
-					+ "the server wrote to <data-dir>/admin/";
-		}
-		if (type.isEmpty() || type.toLowerCase(Locale.ROOT).startsWith("not-")) {
-			return "; use the admin credentials the server wrote to <data-dir>/admin/ (" + this.config.source() + ")";
-		}
-		return "; the server's issuance policy refuses this request";
-	}
-
-	private static JsonNode json(String body) {
+	/**
+	 * Binds a response body to its record.
+	 * @throws CliException when the body is not JSON or not of the record's shape
+	 */
+	static <T> Reply<T> bind(String body, Class<T> type) {
+		JsonNode json;
 		try {
-			return JSON.readTree(body);
+			json = JSON.readTree(body);
 		}
 		catch (JacksonException ex) {
+			json = null;
+		}
+		if (json == null || !json.isObject()) {
 			throw new CliException(ExitCode.FAILED, "The server's answer is not JSON; is this a Tether server?");
+		}
+		try {
+			return new Reply<>(JSON.treeToValue(json, type), json);
+		}
+		catch (JacksonException ex) {
+			throw new CliException(ExitCode.FAILED, "The server's answer is not the " + type.getSimpleName()
+					+ " this CLI expects (" + ex.getOriginalMessage() + "); are the CLI and the server of one release?",
+					ex);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -64,27 +65,15 @@ abstract class ApiCommand implements Callable<Integer> {
 		out().flush();
 	}
 
-	static String text(JsonNode node, String field) {
-		JsonNode value = node.path(field);
-		return (value.isMissingNode() || value.isNull()) ? null : value.asString();
-	}
-
-	static Instant instant(JsonNode node, String field) {
-		String value = text(node, field);
-		return (value != null) ? Instant.parse(value) : null;
-	}
-
-	static String expiry(JsonNode node, String field, Instant now) {
-		Instant instant = instant(node, field);
+	/**
+	 * An instant and the time left until it, or {@code null} when there is none.
+	 */
+	static String expiry(Instant instant, Instant now) {
 		return (instant != null) ? instant + " (" + Times.until(instant, now) + ")" : null;
 	}
 
-	static String joined(JsonNode array) {
-		StringBuilder text = new StringBuilder();
-		for (JsonNode item : array) {
-			text.append(text.isEmpty() ? "" : ",").append(item.asString());
-		}
-		return text.toString();
+	static String joined(List<String> values) {
+		return (values != null) ? String.join(",", values) : "";
 	}
 
 }

@@ -1,9 +1,10 @@
 package io.tether.cli;
 
+import io.tether.api.AuditEventView;
+import io.tether.api.AuditList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit log.",
 		subcommands = AuditCommand.List.class, footer = { "", "Example:", "  tether audit list --since 1h" })
@@ -28,16 +29,17 @@ class AuditCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			JsonNode events = api.get("/v1/audit"
-					+ ApiClient.query("since", this.since, "action", this.action, "limit", this.limit.value));
+			ApiClient.Reply<AuditList> events = api.get(
+					"/v1/audit"
+							+ ApiClient.query("since", this.since, "action", this.action, "limit", this.limit.value),
+					AuditList.class);
 			if (format == OutputFormat.JSON) {
-				printJson(events);
+				printJson(events.json());
 				return ExitCode.OK;
 			}
 			Table table = new Table("TIME", "ACTOR", "ACTION", "SUBJECT", "DETAIL");
-			for (JsonNode event : events.path("events")) {
-				table.row(text(event, "occurredAt"), text(event, "actor"), text(event, "action"),
-						text(event, "subject"), text(event, "detail"));
+			for (AuditEventView event : events.value().events()) {
+				table.row(event.occurredAt(), event.actor(), event.action(), event.subject(), event.detail());
 			}
 			table.print(out());
 			return ExitCode.OK;

@@ -2,8 +2,9 @@ package io.tether.cli;
 
 import java.time.Instant;
 
+import io.tether.api.AuthorityView;
+import io.tether.api.CaView;
 import picocli.CommandLine.Command;
-import tools.jackson.databind.JsonNode;
 
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "The CA hierarchy.",
 		subcommands = CaCommand.Show.class, footer = { "", "Example:", "  tether ca show" })
@@ -18,20 +19,19 @@ class CaCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = format(OutputFormat.TABLE, OutputFormat.values());
-			JsonNode ca = api.get("/v1/ca");
+			ApiClient.Reply<CaView> reply = api.get("/v1/ca", CaView.class);
+			CaView ca = reply.value();
 			switch (format) {
-				case JSON -> printJson(ca);
-				case PEM ->
-					ca.path("authorities").forEach((authority) -> out().print(text(authority, "certificatePem")));
+				case JSON -> printJson(reply.json());
+				case PEM -> ca.authorities().forEach((authority) -> out().print(authority.certificatePem()));
 				case TABLE -> {
 					Instant now = Instant.now();
 					Table table = new Table("KIND", "GEN", "SUBJECT", "KEY", "NOT AFTER", "EXPIRES", "SHA-256");
-					for (JsonNode authority : ca.path("authorities")) {
-						table.row(text(authority, "kind"), authority.path("generation").asInt(),
-								text(authority, "subject"), text(authority, "keyType"), text(authority, "notAfter"),
-								Times.until(instant(authority, "notAfter"), now), text(authority, "sha256"));
+					for (AuthorityView authority : ca.authorities()) {
+						table.row(authority.kind(), authority.generation(), authority.subject(), authority.keyType(),
+								authority.notAfter(), Times.until(authority.notAfter(), now), authority.sha256());
 					}
-					out().println("trust domain " + text(ca, "trustDomain"));
+					out().println("trust domain " + ca.trustDomain());
 					table.print(out());
 				}
 			}

@@ -5,16 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
+import io.tether.api.CertificateList;
+import io.tether.api.CertificateView;
+import io.tether.api.IssueRequest;
+import io.tether.api.IssuedCertificate;
+import io.tether.api.RevokeRequest;
 import io.tether.pki.Csr;
 import io.tether.pki.PkiException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
 
 @Command(
 		name = "cert", mixinStandardHelpOptions = true, description = "Issued certificates.", subcommands = {
@@ -46,18 +48,19 @@ class CertCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			JsonNode list = api.get("/v1/certificates" + ApiClient.query("spiffeId", this.spiffeId, "agent", this.agent,
-					"expiringWithin", this.expiringWithin, "status", this.status, "limit", this.limit.value));
+			ApiClient.Reply<CertificateList> list = api.get(
+					"/v1/certificates" + ApiClient.query("spiffeId", this.spiffeId, "agent", this.agent,
+							"expiringWithin", this.expiringWithin, "status", this.status, "limit", this.limit.value),
+					CertificateList.class);
 			if (format == OutputFormat.JSON) {
-				printJson(list);
+				printJson(list.json());
 				return ExitCode.OK;
 			}
 			Instant now = Instant.now();
 			Table table = new Table("SERIAL", "SPIFFE ID", "STATUS", "NOT AFTER", "EXPIRES", "REQUESTED BY");
-			for (JsonNode certificate : list.path("certificates")) {
-				table.row(text(certificate, "serialNumber"), text(certificate, "spiffeId"), text(certificate, "status"),
-						text(certificate, "notAfter"), Times.until(instant(certificate, "notAfter"), now),
-						text(certificate, "requestedBy"));
+			for (CertificateView certificate : list.value().certificates()) {
+				table.row(certificate.serialNumber(), certificate.spiffeId(), certificate.status(),
+						certificate.notAfter(), Times.until(certificate.notAfter(), now), certificate.requestedBy());
 			}
 			table.print(out());
 			return ExitCode.OK;
@@ -76,20 +79,22 @@ class CertCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = format(OutputFormat.TABLE, OutputFormat.values());
-			JsonNode certificate = api.get("/v1/certificates/" + ApiClient.segment(this.serial));
+			ApiClient.Reply<CertificateView> reply = api.get("/v1/certificates/" + ApiClient.segment(this.serial),
+					CertificateView.class);
+			CertificateView certificate = reply.value();
 			switch (format) {
-				case JSON -> printJson(certificate);
-				case PEM -> out().print(text(certificate, "certificatePem"));
-				case TABLE -> new Details().add("serial", text(certificate, "serialNumber"))
-					.add("SPIFFE ID", text(certificate, "spiffeId"))
-					.add("DNS names", joined(certificate.path("dnsNames")))
-					.add("status", text(certificate, "status"))
-					.add("key", text(certificate, "keyType"))
-					.add("not before", text(certificate, "notBefore"))
-					.add("not after", expiry(certificate, "notAfter", Instant.now()))
-					.add("x5t#S256", text(certificate, "x5tS256"))
-					.add("requested by", text(certificate, "requestedBy"))
-					.add("issued", text(certificate, "createdAt"))
+				case JSON -> printJson(reply.json());
+				case PEM -> out().print(certificate.certificatePem());
+				case TABLE -> new Details().add("serial", certificate.serialNumber())
+					.add("SPIFFE ID", certificate.spiffeId())
+					.add("DNS names", joined(certificate.dnsNames()))
+					.add("status", certificate.status())
+					.add("key", certificate.keyType())
+					.add("not before", certificate.notBefore())
+					.add("not after", expiry(certificate.notAfter(), Instant.now()))
+					.add("x5t#S256", certificate.x5tS256())
+					.add("requested by", certificate.requestedBy())
+					.add("issued", certificate.createdAt())
 					.print(out());
 			}
 			out().flush();
@@ -124,19 +129,13 @@ class CertCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			Map<String, Object> body = new LinkedHashMap<>();
-			body.put("csr", csrPem());
-			body.put("spiffeId", this.spiffeId);
-			body.put("dnsNames", this.dnsNames);
-			if (this.ttl != null) {
-				body.put("ttl", this.ttl);
-			}
-			JsonNode issued = api.post("/v1/certificates", body);
+			ApiClient.Reply<IssuedCertificate> issued = api.post("/v1/certificates",
+					new IssueRequest(csrPem(), this.spiffeId, this.dnsNames, this.ttl), IssuedCertificate.class);
 			if (format == OutputFormat.JSON) {
-				printJson(issued);
+				printJson(issued.json());
 			}
 			else {
-				out().print(text(issued, "certificateChain"));
+				out().print(issued.value().certificateChain());
 				out().flush();
 			}
 			return ExitCode.OK;
@@ -181,17 +180,16 @@ class CertCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			Map<String, Object> body = new LinkedHashMap<>();
-			if (this.reason != null) {
-				body.put("reason", this.reason);
-			}
-			JsonNode revoked = api.post("/v1/certificates/" + ApiClient.segment(this.serial) + "/revoke", body);
+			ApiClient.Reply<CertificateView> reply = api.post(
+					"/v1/certificates/" + ApiClient.segment(this.serial) + "/revoke", new RevokeRequest(this.reason),
+					CertificateView.class);
 			if (format == OutputFormat.JSON) {
-				printJson(revoked);
+				printJson(reply.json());
 			}
 			else {
-				out().println("revoked " + text(revoked, "serialNumber") + " " + text(revoked, "spiffeId") + " ("
-						+ text(revoked, "revocationReason") + ")");
+				CertificateView revoked = reply.value();
+				out().println("revoked " + revoked.serialNumber() + " " + revoked.spiffeId() + " ("
+						+ revoked.revocationReason() + ")");
 				out().flush();
 			}
 			return ExitCode.OK;

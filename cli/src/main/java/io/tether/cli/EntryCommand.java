@@ -2,13 +2,13 @@ package io.tether.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
+import io.tether.api.Entry;
+import io.tether.api.EntryList;
+import io.tether.api.EntryRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
 
 @Command(name = "entry", mixinStandardHelpOptions = true,
 		description = "Registration entries: which SPIFFE IDs an agent may obtain.",
@@ -16,13 +16,13 @@ import tools.jackson.databind.JsonNode;
 				"Example:", "  tether entry create spiffe://tether.internal/ns/web --agent host-1 --dns web.internal" })
 class EntryCommand extends GroupCommand {
 
-	static void print(JsonNode entry, PrintWriter out) {
-		new Details().add("id", ApiCommand.text(entry, "id"))
-			.add("SPIFFE ID", ApiCommand.text(entry, "spiffeId"))
-			.add("agent", ApiCommand.text(entry, "agent"))
-			.add("DNS names", ApiCommand.joined(entry.path("dnsNames")))
-			.add("TTL", ApiCommand.text(entry, "ttl"))
-			.add("created", ApiCommand.text(entry, "createdAt") + " by " + ApiCommand.text(entry, "createdBy"))
+	static void print(Entry entry, PrintWriter out) {
+		new Details().add("id", entry.id())
+			.add("SPIFFE ID", entry.spiffeId())
+			.add("agent", entry.agent())
+			.add("DNS names", ApiCommand.joined(entry.dnsNames()))
+			.add("TTL", entry.ttl())
+			.add("created", entry.createdAt() + " by " + entry.createdBy())
 			.print(out);
 	}
 
@@ -49,19 +49,13 @@ class EntryCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			Map<String, Object> body = new LinkedHashMap<>();
-			body.put("spiffeId", this.spiffeId);
-			body.put("agent", this.agent);
-			body.put("dnsNames", this.dnsNames);
-			if (this.ttl != null) {
-				body.put("ttl", this.ttl);
-			}
-			JsonNode entry = api.post("/v1/entries", body);
+			ApiClient.Reply<Entry> entry = api.post("/v1/entries",
+					new EntryRequest(this.spiffeId, this.agent, this.dnsNames, this.ttl), Entry.class);
 			if (format == OutputFormat.JSON) {
-				printJson(entry);
+				printJson(entry.json());
 			}
 			else {
-				print(entry, out());
+				print(entry.value(), out());
 			}
 			return ExitCode.OK;
 		}
@@ -79,15 +73,15 @@ class EntryCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			JsonNode entries = api.get("/v1/entries" + ApiClient.query("agent", this.agent));
+			ApiClient.Reply<EntryList> entries = api.get("/v1/entries" + ApiClient.query("agent", this.agent),
+					EntryList.class);
 			if (format == OutputFormat.JSON) {
-				printJson(entries);
+				printJson(entries.json());
 				return ExitCode.OK;
 			}
 			Table table = new Table("ID", "SPIFFE ID", "AGENT", "DNS NAMES", "TTL");
-			for (JsonNode entry : entries.path("entries")) {
-				table.row(text(entry, "id"), text(entry, "spiffeId"), text(entry, "agent"),
-						joined(entry.path("dnsNames")), text(entry, "ttl"));
+			for (Entry entry : entries.value().entries()) {
+				table.row(entry.id(), entry.spiffeId(), entry.agent(), joined(entry.dnsNames()), entry.ttl());
 			}
 			table.print(out());
 			return ExitCode.OK;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -189,8 +190,8 @@ class InspectCommand implements Callable<Integer> {
 			ObjectNode csr = (ObjectNode) report.get("csr");
 			out.println("CSR " + report.get("file").asString());
 			new Details().add("  subject", csr.get("subject").asString())
-				.add("  URIs", ApiCommand.joined(csr.get("uris")))
-				.add("  DNS names", ApiCommand.joined(csr.get("dnsNames")))
+				.add("  URIs", joined(csr.get("uris")))
+				.add("  DNS names", joined(csr.get("dnsNames")))
 				.add("  key", csr.get("key").asString())
 				.add("  signature", csr.get("signature").asString())
 				.print(out);
@@ -204,10 +205,10 @@ class InspectCommand implements Callable<Integer> {
 			new Details().add("  subject", certificate.get("subject").asString())
 				.add("  issuer", certificate.get("issuer").asString())
 				.add("  serial", certificate.get("serialNumber").asString())
-				.add("  URIs", ApiCommand.joined(certificate.get("uris")))
-				.add("  DNS names", ApiCommand.joined(certificate.get("dnsNames")))
+				.add("  URIs", joined(certificate.get("uris")))
+				.add("  DNS names", joined(certificate.get("dnsNames")))
 				.add("  not before", certificate.get("notBefore").asString())
-				.add("  not after", ApiCommand.expiry(certificate, "notAfter", now))
+				.add("  not after", ApiCommand.expiry(Instant.parse(certificate.get("notAfter").asString()), now))
 				.add("  key", certificate.get("key").asString())
 				.add("  CA", certificate.get("ca").asBoolean() ? "yes" : "no")
 				.add("  x5t#S256", certificate.get("x5tS256").asString())
@@ -220,6 +221,14 @@ class InspectCommand implements Callable<Integer> {
 					+ chain.get("bundle").asString()
 					+ (chain.has("error") ? ": " + chain.get("error").asString() : ""));
 		}
+	}
+
+	private static String joined(JsonNode array) {
+		StringBuilder text = new StringBuilder();
+		for (JsonNode item : array) {
+			text.append(text.isEmpty() ? "" : ",").append(item.asString());
+		}
+		return text.toString();
 	}
 
 }

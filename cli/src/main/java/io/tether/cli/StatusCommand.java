@@ -2,8 +2,8 @@ package io.tether.cli;
 
 import java.time.Instant;
 
+import io.tether.api.Status;
 import picocli.CommandLine.Command;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -15,29 +15,30 @@ class StatusCommand extends ApiCommand {
 	int run(ApiClient api) {
 		OutputFormat format = tableOrJson();
 		long started = System.nanoTime();
-		JsonNode status = api.get("/v1/status");
+		ApiClient.Reply<Status> reply = api.get("/v1/status", Status.class);
 		long millis = (System.nanoTime() - started) / 1_000_000;
 		if (format == OutputFormat.JSON) {
 			ObjectNode json = ApiClient.JSON.createObjectNode();
 			json.put("server", api.server().toString());
-			json.setAll((ObjectNode) status);
+			json.setAll((ObjectNode) reply.json());
 			printJson(json);
 			return ExitCode.OK;
 		}
-		Instant now = instant(status, "serverTime");
+		Status status = reply.value();
+		Instant now = status.serverTime();
 		Details details = new Details().add("server", api.server() + " (reachable, " + millis + " ms)")
-			.add("trust domain", text(status, "trustDomain"));
-		for (JsonNode authority : status.path("authorities")) {
-			details.add(text(authority, "kind"), text(authority, "subject") + ", expires "
-					+ expiry(authority, "notAfter", now) + ", SHA-256 " + text(authority, "sha256"));
+			.add("trust domain", status.trustDomain());
+		for (Status.AuthoritySummary authority : status.authorities()) {
+			details.add(authority.kind(), authority.subject() + ", expires " + expiry(authority.notAfter(), now)
+					+ ", SHA-256 " + authority.sha256());
 		}
-		JsonNode counts = status.path("counts");
-		details.add("agents", counts.path("activeAgents").asLong() + " active of " + counts.path("agents").asLong())
-			.add("entries", counts.path("entries").asLong())
-			.add("certificates", counts.path("validCertificates").asLong() + " valid");
-		JsonNode soonest = status.path("soonestExpiry");
-		details.add("soonest expiry", soonest.isMissingNode() ? "none" : expiry(soonest, "notAfter", now) + " "
-				+ text(soonest, "spiffeId") + " (serial " + text(soonest, "serialNumber") + ")");
+		Status.Counts counts = status.counts();
+		details.add("agents", counts.activeAgents() + " active of " + counts.agents())
+			.add("entries", counts.entries())
+			.add("certificates", counts.validCertificates() + " valid");
+		Status.Expiry soonest = status.soonestExpiry();
+		details.add("soonest expiry", (soonest == null) ? "none" : expiry(soonest.notAfter(), now) + " "
+				+ soonest.spiffeId() + " (serial " + soonest.serialNumber() + ")");
 		details.print(out());
 		return ExitCode.OK;
 	}

@@ -1,11 +1,9 @@
 package io.tether.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
+import io.tether.api.JoinToken;
+import io.tether.api.JoinTokenRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
 
 @Command(name = "token", mixinStandardHelpOptions = true, description = "One-time join tokens for agents.",
 		subcommands = TokenCommand.Create.class,
@@ -27,17 +25,13 @@ class TokenCommand extends GroupCommand {
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			Map<String, Object> body = new LinkedHashMap<>();
-			body.put("agent", this.agent);
-			if (this.ttl != null) {
-				body.put("ttl", this.ttl);
-			}
-			JsonNode token = api.post("/v1/join-tokens", body);
+			ApiClient.Reply<JoinToken> token = api.post("/v1/join-tokens", new JoinTokenRequest(this.agent, this.ttl),
+					JoinToken.class);
 			if (format == OutputFormat.JSON) {
-				printJson(token);
+				printJson(token.json());
 			}
 			else {
-				out().println(text(token, "token"));
+				out().println(token.value().token());
 				out().flush();
 			}
 			return ExitCode.OK;
