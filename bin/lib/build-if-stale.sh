@@ -6,8 +6,8 @@
 # The reactor modules a program's jar is built from: its own and the libraries it embeds.
 tether_sources() {
 	case "$1" in
-	authz | demo) echo "$1 workload pki" ;;
-	*) echo "$1 pki" ;;
+	authz | demo) echo "$1 workload api pki" ;;
+	*) echo "$1 api pki" ;;
 	esac
 }
 

@@ -16,7 +16,7 @@ class AuditCommand extends GroupCommand {
 					"  tether audit list --since 2026-11-25T08:00:00Z -o json" })
 	static class List extends ApiCommand {
 
-		@Option(names = "--since", paramLabel = "WHEN", defaultValue = "24h",
+		@Option(names = "--since", paramLabel = "WHEN", defaultValue = "24h", converter = DurationText.OrInstant.class,
 				description = "a duration back from now (1h, 30m) or an instant (default ${DEFAULT-VALUE})")
 		String since;
 

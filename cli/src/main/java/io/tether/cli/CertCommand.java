@@ -35,7 +35,7 @@ class CertCommand extends GroupCommand {
 		@Option(names = "--agent", paramLabel = "NAME", description = "only certificates this agent obtained")
 		String agent;
 
-		@Option(names = "--expiring-within", paramLabel = "DURATION",
+		@Option(names = "--expiring-within", paramLabel = "DURATION", converter = DurationText.class,
 				description = "only valid certificates that expire within this time, like 10m or 1h")
 		String expiringWithin;
 
@@ -123,7 +123,8 @@ class CertCommand extends GroupCommand {
 		@Option(names = "--dns", paramLabel = "NAME", description = "a DNS name, also in the CSR (repeatable)")
 		java.util.List<String> dnsNames = new ArrayList<>();
 
-		@Option(names = "--ttl", paramLabel = "DURATION", description = "lifetime, like 1h (default: the server's)")
+		@Option(names = "--ttl", paramLabel = "DURATION", converter = DurationText.class,
+				description = "lifetime, like 1h (default: the server's)")
 		String ttl;
 
 		@Override

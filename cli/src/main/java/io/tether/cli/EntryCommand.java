@@ -21,7 +21,7 @@ class EntryCommand extends GroupCommand {
 			.add("SPIFFE ID", entry.spiffeId())
 			.add("agent", entry.agent())
 			.add("DNS names", ApiCommand.joined(entry.dnsNames()))
-			.add("TTL", entry.ttl())
+			.add("TTL", DurationText.shorthand(entry.ttl()))
 			.add("created", entry.createdAt() + " by " + entry.createdBy())
 			.print(out);
 	}
@@ -42,7 +42,7 @@ class EntryCommand extends GroupCommand {
 		@Option(names = "--dns", paramLabel = "NAME", description = "a DNS name for the certificate (repeatable)")
 		java.util.List<String> dnsNames = new ArrayList<>();
 
-		@Option(names = "--ttl", paramLabel = "DURATION",
+		@Option(names = "--ttl", paramLabel = "DURATION", converter = DurationText.class,
 				description = "certificate lifetime, like 30m, 1h or PT1H (default: the server's)")
 		String ttl;
 
@@ -81,7 +81,8 @@ class EntryCommand extends GroupCommand {
 			}
 			Table table = new Table("ID", "SPIFFE ID", "AGENT", "DNS NAMES", "TTL");
 			for (Entry entry : entries.value().entries()) {
-				table.row(entry.id(), entry.spiffeId(), entry.agent(), joined(entry.dnsNames()), entry.ttl());
+				table.row(entry.id(), entry.spiffeId(), entry.agent(), joined(entry.dnsNames()),
+						DurationText.shorthand(entry.ttl()));
 			}
 			table.print(out());
 			return ExitCode.OK;

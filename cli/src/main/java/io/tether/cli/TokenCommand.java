@@ -19,7 +19,8 @@ class TokenCommand extends GroupCommand {
 		@Option(names = "--agent", required = true, paramLabel = "NAME", description = "the agent that may use it")
 		String agent;
 
-		@Option(names = "--ttl", paramLabel = "DURATION", description = "how long it stays valid (default 15m)")
+		@Option(names = "--ttl", paramLabel = "DURATION", converter = DurationText.class,
+				description = "how long it stays valid (default 15m)")
 		String ttl;
 
 		@Override
