@@ -76,8 +76,11 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param dnsNames DNS names in the server's TLS certificate, besides
 	 * {@code localhost}
 	 * @param tlsTtl the lifetime of the server's TLS certificate
+	 * @param tlsCheckInterval how often the server checks whether its TLS certificate is
+	 * due for renewal (at half its life)
 	 */
-	public record Server(@DefaultValue List<String> dnsNames, @DefaultValue("P30D") Duration tlsTtl) {
+	public record Server(@DefaultValue List<String> dnsNames, @DefaultValue("P30D") Duration tlsTtl,
+			@DefaultValue("PT1M") Duration tlsCheckInterval) {
 	}
 
 	/**

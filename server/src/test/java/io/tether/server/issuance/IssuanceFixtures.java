@@ -55,7 +55,7 @@ final class IssuanceFixtures {
 		return new TetherProperties(Path.of("data"), TRUST_DOMAIN, null, null,
 				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365)),
 				new TetherProperties.Issuance(MAX_TTL, MIN_TTL, TTL, allowedKeyTypes, allowedDnsSuffixes),
-				new TetherProperties.Server(List.of(), Duration.ofDays(30)),
+				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
 				new TetherProperties.Admin(Duration.ofDays(90)), new TetherProperties.Agent(Duration.ofHours(24)));
 	}
 

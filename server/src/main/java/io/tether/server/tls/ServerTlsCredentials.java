@@ -1,0 +1,138 @@
+package io.tether.server.tls;
+
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.tether.pki.CertificateProfile;
+import io.tether.pki.KeyType;
+import io.tether.pki.Pkcs12;
+import io.tether.pki.SerialNumbers;
+import io.tether.server.TetherProperties;
+import io.tether.server.audit.AuditLog;
+import io.tether.server.authority.CertificateAuthority;
+import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.certificate.CertificateIssuer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The server's own TLS certificate, from its own CA: issued at start and renewed in place
+ * at half its life, while the server runs. Tomcat reads it from an SSL bundle; updating
+ * the bundle gives new connections the new certificate without a restart, and connections
+ * already open keep theirs. Each replica holds its own certificate, so this runs on every
+ * replica, not once across them.
+ */
+@Component
+class ServerTlsCredentials {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerTlsCredentials.class);
+
+	static final String BUNDLE = "tether-server";
+
+	private final CertificateIssuer issuer;
+
+	private final CertificateAuthority authority;
+
+	private final TetherProperties properties;
+
+	private final SecureRandom random;
+
+	private final Clock clock;
+
+	private final DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
+
+	private volatile X509Certificate current;
+
+	/** The names the first certificate was issued for; renewals keep them. */
+	private List<String> dnsNames = List.of();
+
+	/** The protocols and suites the operator allows; renewals keep them. */
+	private SslOptions options = SslOptions.NONE;
+
+	ServerTlsCredentials(CertificateIssuer issuer, CertificateAuthority authority, TetherProperties properties,
+			SecureRandom random, Clock clock) {
+		this.issuer = issuer;
+		this.authority = authority;
+		this.properties = properties;
+		this.random = random;
+		this.clock = clock;
+	}
+
+	/**
+	 * The bundles Tomcat reads, with the server's certificate issued on first use.
+	 */
+	synchronized SslBundles bundles(List<String> dnsNames, SslOptions options) {
+		if (this.current == null) {
+			this.dnsNames = dnsNames;
+			this.options = options;
+			this.bundles.registerBundle(BUNDLE, issue());
+		}
+		return this.bundles;
+	}
+
+	/**
+	 * Renews the certificate once half its life has passed.
+	 */
+	@Scheduled(fixedDelayString = "${tether.server.tls-check-interval:PT1M}")
+	synchronized void renewIfDue() {
+		X509Certificate certificate = this.current;
+		if (certificate == null || this.clock.instant().isBefore(renewalPoint(certificate))) {
+			return;
+		}
+		try {
+			this.bundles.updateBundle(BUNDLE, issue());
+		}
+		catch (RuntimeException ex) {
+			// the current certificate stays; the next check tries again
+			logger.error("Server TLS certificate renewal failed; retrying in {}; the current one is valid until {}",
+					this.properties.server().tlsCheckInterval(), certificate.getNotAfter().toInstant(), ex);
+		}
+	}
+
+	static Instant renewalPoint(X509Certificate certificate) {
+		Instant notBefore = certificate.getNotBefore().toInstant();
+		return notBefore.plus(Duration.between(notBefore, certificate.getNotAfter().toInstant()).dividedBy(2));
+	}
+
+	private SslBundle issue() {
+		List<String> dnsNames = this.dnsNames;
+		KeyPair keys = KeyType.EC_P256.generate(this.random);
+		SignedCertificate signed = this.issuer.issue(
+				new CertificateProfile.Leaf(this.properties.serverId(), dnsNames, this.properties.server().tlsTtl()),
+				keys.getPublic(), AuditLog.SYSTEM);
+		logger.info("Server TLS certificate {} for {}, valid until {}",
+				SerialNumbers.toHex(signed.certificate().getSerialNumber()), dnsNames,
+				signed.certificate().getNotAfter().toInstant());
+		// the password protects an in-memory store only; it never reaches disk
+		byte[] secret = new byte[16];
+		this.random.nextBytes(secret);
+		char[] password = HexFormat.of().formatHex(secret).toCharArray();
+		// the root travels in the chain too: an agent that has only the root's
+		// fingerprint
+		// from its join token pins the root it is shown, then validates the chain to it
+		List<X509Certificate> chain = new ArrayList<>(signed.chain());
+		chain.addAll(this.authority.trustAnchors());
+		KeyStore keyStore = Pkcs12.keyStore(keys.getPrivate(), chain, password);
+		KeyStore trustStore = Pkcs12.trustStore(this.authority.trustAnchors());
+		this.current = signed.certificate();
+		// with a bundle, Tomcat takes protocols and suites from the bundle's options
+		return SslBundle.of(SslStoreBundle.of(keyStore, new String(password), trustStore), null, this.options);
+	}
+
+}
