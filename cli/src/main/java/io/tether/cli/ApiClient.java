@@ -17,6 +17,7 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Function;
@@ -58,10 +59,36 @@ final class ApiClient implements AutoCloseable {
 
 	private final HttpClient http;
 
-	private ApiClient(CliConfig config, String command, HttpClient http) {
+	private final X509Certificate certificate;
+
+	private ApiClient(CliConfig config, String command, HttpClient http, X509Certificate certificate) {
 		this.config = config;
 		this.command = command;
 		this.http = http;
+		this.certificate = certificate;
+	}
+
+	/** Below this, every command warns that the admin certificate is about to expire. */
+	static final Duration EXPIRY_WARNING = Duration.ofDays(7);
+
+	/**
+	 * A warning for stderr when the admin certificate expires within
+	 * {@link #EXPIRY_WARNING}, else {@code null}.
+	 */
+	String expiryWarning(Instant now) {
+		return expiryWarning(this.certificate, this.config.certificate(), now);
+	}
+
+	static String expiryWarning(X509Certificate certificate, Path file, Instant now) {
+		Instant notAfter = certificate.getNotAfter().toInstant();
+		if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) >= 0) {
+			return null;
+		}
+		String when = notAfter.isAfter(now) ? "expires " + Times.until(notAfter, now)
+				: "has " + Times.until(notAfter, now);
+		return "tether: warning: the admin certificate " + file + " " + when + " (" + notAfter
+				+ "); the server renews the one in its data directory (<data-dir>/admin/) "
+				+ "when a third of its life is left: copy the renewed files if this is a copy";
 	}
 
 	/**
@@ -90,7 +117,7 @@ final class ApiClient implements AutoCloseable {
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
-		return new ApiClient(config, command, http);
+		return new ApiClient(config, command, http, chain.get(0));
 	}
 
 	private static <T> T read(CliConfig config, String what, Path file, Function<String, T> parser) {

@@ -34,6 +34,10 @@ abstract class ApiCommand implements Callable<Integer> {
 	public final Integer call() {
 		CliConfig resolved = CliConfig.resolve(this.config, TetherCli.environment(this.spec));
 		try (ApiClient api = ApiClient.connect(resolved, this.spec.qualifiedName())) {
+			String warning = api.expiryWarning(Instant.now());
+			if (warning != null) {
+				this.spec.commandLine().getErr().println(warning);
+			}
 			return run(api);
 		}
 	}

@@ -85,8 +85,10 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 
 	/**
 	 * @param ttl the lifetime of the admin certificate written to the data directory
+	 * @param checkInterval how often the running server checks whether the admin
+	 * certificate is due for renewal (a third of its life left)
 	 */
-	public record Admin(@DefaultValue("P90D") Duration ttl) {
+	public record Admin(@DefaultValue("P90D") Duration ttl, @DefaultValue("PT1H") Duration checkInterval) {
 	}
 
 	/**

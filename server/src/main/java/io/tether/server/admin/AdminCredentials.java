@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.env.Environment;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -78,8 +79,8 @@ class AdminCredentials implements ApplicationRunner {
 	}
 
 	@Override
-	public void run(ApplicationArguments args) {
-		Path directory = this.properties.dataDir().resolve("admin").toAbsolutePath().normalize();
+	public synchronized void run(ApplicationArguments args) {
+		Path directory = directory();
 		try {
 			Files.createDirectories(directory);
 			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
@@ -98,6 +99,31 @@ class AdminCredentials implements ApplicationRunner {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the admin credentials to " + directory, ex);
 		}
+	}
+
+	/**
+	 * Renews the admin certificate while the server runs, when a third of its life is
+	 * left (as a start does): a server that runs longer than the certificate lives no
+	 * longer locks its operator out. The CLI warns when fewer than 7 days remain.
+	 */
+	@Scheduled(initialDelayString = "${tether.admin.check-interval:PT1H}",
+			fixedDelayString = "${tether.admin.check-interval:PT1H}")
+	synchronized void renewIfDue() {
+		Path directory = directory();
+		try {
+			if (needsIssuing(directory.resolve(CERTIFICATE))) {
+				issue(directory);
+				logger.info("Admin certificate renewed in {}", directory);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// the current certificate stays; the next check tries again
+			logger.error("Admin certificate renewal in {} failed; retrying at the next check", directory, ex);
+		}
+	}
+
+	private Path directory() {
+		return this.properties.dataDir().resolve("admin").toAbsolutePath().normalize();
 	}
 
 	private boolean needsIssuing(Path certificateFile) throws IOException {

@@ -169,7 +169,8 @@ class KeyEncryptionKeyLoaderTest {
 				new TetherProperties.Issuance(Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofHours(1),
 						List.of("ec-p256", "ec-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096"), List.of()),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
-				new TetherProperties.Admin(Duration.ofDays(90)), new TetherProperties.Agent(Duration.ofHours(24)));
+				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
+				new TetherProperties.Agent(Duration.ofHours(24)));
 	}
 
 }

@@ -56,7 +56,8 @@ final class IssuanceFixtures {
 				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365)),
 				new TetherProperties.Issuance(MAX_TTL, MIN_TTL, TTL, allowedKeyTypes, allowedDnsSuffixes),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
-				new TetherProperties.Admin(Duration.ofDays(90)), new TetherProperties.Agent(Duration.ofHours(24)));
+				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
+				new TetherProperties.Agent(Duration.ofHours(24)));
 	}
 
 	/**
