@@ -82,6 +82,21 @@ abstract class RefusalScenarios extends FixtureScenarios {
 	}
 
 	@Test
+	void aContentTypeThatIsAPatternOrGarbageIsUnsupportedAndRevokesNothing() {
+		String serial = issueAsAdmin("/ns/content-type");
+		Rows.Snapshot before = rows();
+		for (String contentType : List.of("application/*", "*/*", "json", "application/")) {
+			HttpResponse<String> refused = RunningServer.send(this.server.adminClient(),
+					HttpRequest.newBuilder(this.server.uri("/v1/certificates/" + serial + "/revoke"))
+						.header("Content-Type", contentType)
+						.POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"keyCompromise\"}"))
+						.build());
+			assertProblem(refused, 415, "unsupported-media-type");
+		}
+		assertThat(rows()).isEqualTo(before);
+	}
+
+	@Test
 	void malformedQueryStringsOnThePublicBundleAreBadRequests() {
 		for (String query : List.of("?=x", "?a=%zz", "?a=%", "?%zz=1", "?intermediates=maybe")) {
 			RawHttp.Response response = RawHttp.get(this.server, "/v1/bundle" + query);
