@@ -12,9 +12,10 @@ import java.util.List;
  * @param authorities the hierarchy
  * @param counts agents, entries and valid certificates
  * @param soonestExpiry the valid certificate that expires first
+ * @param jobs the last run of each scheduled job, by name and replica
  */
 public record Status(String trustDomain, Instant serverTime, List<AuthoritySummary> authorities, Counts counts,
-		Expiry soonestExpiry) {
+		Expiry soonestExpiry, List<JobRun> jobs) {
 
 	/**
 	 * @param kind {@code root} or {@code intermediate}
@@ -40,6 +41,20 @@ public record Status(String trustDomain, Instant serverTime, List<AuthoritySumma
 	 * @param notAfter end of validity
 	 */
 	public record Expiry(String serialNumber, String spiffeId, Instant notAfter) {
+	}
+
+	/**
+	 * @param name the job ({@code join-token-purge}, {@code server-tls-renewal} ...)
+	 * @param replica the replica it ran on, or {@code *} for a job that runs once across
+	 * replicas
+	 * @param runs how many times it has run there
+	 * @param startedAt when its last run started
+	 * @param finishedAt when its last run ended
+	 * @param outcome {@code ok} or {@code failed}
+	 * @param detail what it did, or why it failed
+	 */
+	public record JobRun(String name, String replica, long runs, Instant startedAt, Instant finishedAt, String outcome,
+			String detail) {
 	}
 
 }

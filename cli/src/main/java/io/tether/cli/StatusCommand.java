@@ -1,5 +1,6 @@
 package io.tether.cli;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import io.tether.api.Status;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-		description = "Is the server reachable; its CA hierarchy, counts and the soonest expiry.",
+		description = "Is the server reachable; its CA hierarchy, counts, the soonest expiry and the last run of each job.",
 		footer = { "", "Example:", "  tether status", "  tether status -o json | jq .counts" })
 class StatusCommand extends ApiCommand {
 
@@ -39,6 +40,14 @@ class StatusCommand extends ApiCommand {
 		Status.Expiry soonest = status.soonestExpiry();
 		details.add("soonest expiry", (soonest == null) ? "none" : expiry(soonest.notAfter(), now) + " "
 				+ soonest.spiffeId() + " (serial " + soonest.serialNumber() + ")");
+		if (status.jobs() != null) {
+			for (Status.JobRun job : status.jobs()) {
+				String where = "*".equals(job.replica()) ? "" : " on " + job.replica();
+				details.add("job " + job.name(),
+						job.outcome() + " " + Times.compact(Duration.between(job.finishedAt(), now)) + " ago" + where
+								+ ": " + job.detail());
+			}
+		}
 		details.print(out());
 		return ExitCode.OK;
 	}

@@ -7,13 +7,11 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The Tether CA service.
  */
 @SpringBootApplication
-@EnableScheduling
 @ConfigurationPropertiesScan
 public class TetherServerApplication {
 

@@ -26,6 +26,7 @@ import io.tether.server.audit.AuditLog;
 import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.certificate.CertificateIssuer;
+import io.tether.server.jobs.JobRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,8 @@ class AdminCredentials implements ApplicationRunner {
 
 	static final String CLI_CONFIG = "config.yaml";
 
+	static final String JOB = "admin-certificate-renewal";
+
 	private final CertificateIssuer issuer;
 
 	private final CertificateAuthority authority;
@@ -68,14 +71,17 @@ class AdminCredentials implements ApplicationRunner {
 
 	private final SecureRandom random;
 
+	private final JobRuns runs;
+
 	AdminCredentials(CertificateIssuer issuer, CertificateAuthority authority, TetherProperties properties,
-			Environment environment, Clock clock, SecureRandom random) {
+			Environment environment, Clock clock, SecureRandom random, JobRuns runs) {
 		this.issuer = issuer;
 		this.authority = authority;
 		this.properties = properties;
 		this.environment = environment;
 		this.clock = clock;
 		this.random = random;
+		this.runs = runs;
 	}
 
 	@Override
@@ -108,18 +114,19 @@ class AdminCredentials implements ApplicationRunner {
 	 */
 	@Scheduled(initialDelayString = "${tether.admin.check-interval:PT1H}",
 			fixedDelayString = "${tether.admin.check-interval:PT1H}")
-	synchronized void renewIfDue() {
+	void renewIfDue() {
+		this.runs.run(JOB, false, this::renewNowIfDue);
+	}
+
+	private synchronized String renewNowIfDue() throws IOException {
 		Path directory = directory();
-		try {
-			if (needsIssuing(directory.resolve(CERTIFICATE))) {
-				issue(directory);
-				logger.info("Admin certificate renewed in {}", directory);
-			}
+		if (!needsIssuing(directory.resolve(CERTIFICATE))) {
+			return "not due";
 		}
-		catch (IOException | RuntimeException ex) {
-			// the current certificate stays; the next check tries again
-			logger.error("Admin certificate renewal in {} failed; retrying at the next check", directory, ex);
-		}
+		// on failure the current certificate stays, and the next check tries again
+		issue(directory);
+		logger.info("Admin certificate renewed in {}", directory);
+		return "renewed in " + directory;
 	}
 
 	private Path directory() {

@@ -18,4 +18,8 @@ interface JoinTokenRepository extends JpaRepository<JoinTokenEntity, String> {
 	@Query("update JoinTokenEntity t set t.usedAt = :now where t.id = :id and t.usedAt is null and t.expiresAt > :now")
 	int consume(@Param("id") String id, @Param("now") Instant now);
 
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query("delete from JoinTokenEntity t where t.expiresAt < :before")
+	int deleteExpiredBefore(@Param("before") Instant before);
+
 }

@@ -110,6 +110,21 @@ public class JoinTokens {
 		return entity.getAgentName();
 	}
 
+	/**
+	 * Deletes the tokens that expired before an instant, used or not: past their expiry
+	 * they can enroll nothing, and the audit log keeps their history.
+	 * @return how many were deleted
+	 */
+	@Transactional
+	int purgeExpiredBefore(Instant before) {
+		int purged = this.tokens.deleteExpiredBefore(before);
+		if (purged > 0) {
+			this.audit.record(AuditLog.SYSTEM, "join-token.purged", null,
+					"count=" + purged + " expiredBefore=" + before);
+		}
+		return purged;
+	}
+
 	private String rootFingerprint() {
 		return Thumbprints.sha256Hex(this.authority.trustAnchors().get(0));
 	}

@@ -3,15 +3,18 @@ package io.tether.server.status;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 import io.tether.api.Status.AuthoritySummary;
 import io.tether.api.Status.Counts;
 import io.tether.api.Status.Expiry;
+import io.tether.api.Status.JobRun;
 import io.tether.api.Status;
 import io.tether.server.TetherProperties;
 import io.tether.server.agent.AgentService;
 import io.tether.server.authority.Authorities;
 import io.tether.server.certificate.Certificates;
+import io.tether.server.jobs.JobRuns;
 import io.tether.server.registration.Entries;
 import io.tether.server.security.AdminOnly;
 
@@ -35,16 +38,19 @@ class StatusController {
 
 	private final Certificates certificates;
 
+	private final JobRuns jobs;
+
 	private final TetherProperties properties;
 
 	private final Clock clock;
 
 	StatusController(Authorities authorities, AgentService agents, Entries entries, Certificates certificates,
-			TetherProperties properties, Clock clock) {
+			JobRuns jobs, TetherProperties properties, Clock clock) {
 		this.authorities = authorities;
 		this.agents = agents;
 		this.entries = entries;
 		this.certificates = certificates;
+		this.jobs = jobs;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -60,8 +66,13 @@ class StatusController {
 		Expiry soonest = this.certificates.soonestExpiry(now)
 			.map((expiry) -> new Expiry(expiry.serialNumber(), expiry.spiffeId(), expiry.notAfter()))
 			.orElse(null);
+		List<JobRun> jobs = this.jobs.all()
+			.stream()
+			.map((run) -> new JobRun(run.name(), run.replica(), run.runs(), run.startedAt(), run.finishedAt(),
+					run.outcome().name().toLowerCase(Locale.ROOT), run.detail()))
+			.toList();
 		return new Status(this.properties.trustDomain(), now, hierarchy, new Counts(this.agents.activeCount(),
-				this.agents.count(), this.entries.count(), this.certificates.validCount(now)), soonest);
+				this.agents.count(), this.entries.count(), this.certificates.validCount(now)), soonest, jobs);
 	}
 
 }

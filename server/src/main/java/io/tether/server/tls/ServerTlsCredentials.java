@@ -20,6 +20,7 @@ import io.tether.server.audit.AuditLog;
 import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.certificate.CertificateIssuer;
+import io.tether.server.jobs.JobRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ class ServerTlsCredentials {
 
 	static final String BUNDLE = "tether-server";
 
+	static final String JOB = "server-tls-renewal";
+
 	private final CertificateIssuer issuer;
 
 	private final CertificateAuthority authority;
@@ -54,6 +57,8 @@ class ServerTlsCredentials {
 	private final SecureRandom random;
 
 	private final Clock clock;
+
+	private final JobRuns runs;
 
 	private final DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
 
@@ -66,12 +71,13 @@ class ServerTlsCredentials {
 	private SslOptions options = SslOptions.NONE;
 
 	ServerTlsCredentials(CertificateIssuer issuer, CertificateAuthority authority, TetherProperties properties,
-			SecureRandom random, Clock clock) {
+			SecureRandom random, Clock clock, JobRuns runs) {
 		this.issuer = issuer;
 		this.authority = authority;
 		this.properties = properties;
 		this.random = random;
 		this.clock = clock;
+		this.runs = runs;
 	}
 
 	/**
@@ -90,19 +96,22 @@ class ServerTlsCredentials {
 	 * Renews the certificate once half its life has passed.
 	 */
 	@Scheduled(fixedDelayString = "${tether.server.tls-check-interval:PT1M}")
-	synchronized void renewIfDue() {
+	void renewIfDue() {
+		this.runs.run(JOB, false, this::renewNowIfDue);
+	}
+
+	private synchronized String renewNowIfDue() {
 		X509Certificate certificate = this.current;
-		if (certificate == null || this.clock.instant().isBefore(renewalPoint(certificate))) {
-			return;
+		if (certificate == null) {
+			return "no certificate yet";
 		}
-		try {
-			this.bundles.updateBundle(BUNDLE, issue());
+		Instant due = renewalPoint(certificate);
+		if (this.clock.instant().isBefore(due)) {
+			return "not due until " + due;
 		}
-		catch (RuntimeException ex) {
-			// the current certificate stays; the next check tries again
-			logger.error("Server TLS certificate renewal failed; retrying in {}; the current one is valid until {}",
-					this.properties.server().tlsCheckInterval(), certificate.getNotAfter().toInstant(), ex);
-		}
+		// on failure the current certificate stays, and the next check tries again
+		this.bundles.updateBundle(BUNDLE, issue());
+		return "renewed; valid until " + this.current.getNotAfter().toInstant();
 	}
 
 	static Instant renewalPoint(X509Certificate certificate) {
