@@ -84,17 +84,31 @@ abstract class FuzzScenarios extends FixtureScenarios {
 		Instant deadline = Instant.now().plus(TIME_LIMIT);
 		int sent = 0;
 		int refused = 0;
+		int unanswered = 0;
 		while (sent < REQUESTS && Instant.now().isBefore(deadline) && this.failures.size() < 20) {
 			Target target = targets.get(random.nextInt(targets.size()));
 			Identity identity = (random.nextInt(4) == 0) ? Identity.values()[random.nextInt(3)] : target.identity();
 			Mutated request = mutate(target, random);
+			if (random.nextInt(4) == 0) {
+				// two changes at once: a method with a content type and a body, say
+				request = mutate(new Target(request.method(), request.path(), target.identity(), target.body()), random)
+					.withHeadersOf(request);
+			}
 			HttpResponse<String> response;
 			try {
 				response = RunningServer.send(clients.get(identity), request.build(this.server));
 			}
 			catch (RuntimeException ex) {
 				// a request Java's client refuses to send, or a connection the server
-				// closed after refusing a body: nothing reached a handler
+				// closed after refusing a body: a refusal, which must have changed
+				// nothing
+				unanswered++;
+				Rows.Snapshot after = Rows.snapshot(this.fixture.jdbc());
+				if (!after.equals(rows)) {
+					this.failures.add("state changed by an unanswered request: " + identity + " " + request.describe()
+							+ " (" + ex + ")");
+					rows = after;
+				}
 				continue;
 			}
 			sent++;
@@ -115,6 +129,7 @@ abstract class FuzzScenarios extends FixtureScenarios {
 		assertThat(this.failures).as("seed " + seed + ", " + sent + " requests sent").isEmpty();
 		assertThat(sent).as("requests that reached the server in the time allowed").isGreaterThan(REQUESTS / 2);
 		assertThat(refused).as("most mutations are refused").isGreaterThan(sent / 2);
+		assertThat(unanswered).as("requests that got no answer at all").isLessThan(sent / 10);
 	}
 
 	private void check(String what, HttpResponse<String> response) {
@@ -202,6 +217,16 @@ abstract class FuzzScenarios extends FixtureScenarios {
 			HttpRequest.BodyPublisher publisher = (this.body != null)
 					? HttpRequest.BodyPublishers.ofByteArray(this.body) : HttpRequest.BodyPublishers.noBody();
 			return builder.method(this.method, publisher).build();
+		}
+
+		Mutated withHeadersOf(Mutated other) {
+			Map<String, String> merged = new LinkedHashMap<>(other.headers);
+			merged.putAll(this.headers);
+			byte[] mergedBody = (this.body != null) ? this.body : other.body;
+			if ("GET".equals(this.method) || "OPTIONS".equals(this.method)) {
+				mergedBody = null;
+			}
+			return new Mutated(this.method, this.path, mergedBody, merged, other.change + " + " + this.change);
 		}
 
 		String describe() {

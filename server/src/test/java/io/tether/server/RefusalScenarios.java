@@ -97,6 +97,45 @@ abstract class RefusalScenarios extends FixtureScenarios {
 	}
 
 	@Test
+	void aFormBodyIsParsedByNothingAndRefusedCleanly() {
+		Rows.Snapshot before = rows();
+		String entry = this.fixture.createEntry("spiffe://" + TD + "/ns/form", "host-form", List.of(), "PT5M");
+		Rows.Snapshot withEntry = rows();
+		for (String method : List.of("PUT", "PATCH", "DELETE")) {
+			for (String path : List.of("/v1/bundle", "/v1/entries/" + entry)) {
+				HttpResponse<String> refused = RunningServer.send(this.server.anonymousClient(),
+						HttpRequest.newBuilder(this.server.uri(path))
+							.header("Content-Type", "application/x-www-form-urlencoded")
+							.method(method, HttpRequest.BodyPublishers.ofString("a=%zz&b=%"))
+							.build());
+				assertThat(refused.statusCode()).as(method + " " + path).isBetween(400, 499);
+				assertThat(refused.headers().firstValue("Content-Type")).as(method + " " + path)
+					.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+			}
+		}
+		assertThat(rows()).isEqualTo(withEntry).isNotEqualTo(before);
+	}
+
+	@Test
+	void revokingAnAgentsKeyAsCompromisedShutsOutEveryCertificateWithThatKey() {
+		ApiFixture.Agent agent = this.fixture.enroll(this.fixture.createToken("host-key", "PT15M"), "host-key");
+		String renewCsr = Csr.create(agent.keys(), SpiffeId.parse("spiffe://" + TD + "/agent/host-key"), List.of())
+			.toPem();
+		HttpResponse<String> renewed = this.server.postJson(agent.client(), "/v1/agents/self/renew",
+				json.writeValueAsString(Map.of("csr", renewCsr)));
+		assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
+		String newSerial = json.readTree(renewed.body()).get("serialNumber").asString();
+		HttpResponse<String> revoked = this.server.postJson(this.server.adminClient(),
+				"/v1/certificates/" + newSerial + "/revoke", "{\"reason\":\"keyCompromise\"}");
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+		// the enrollment certificate carries the same key: it is refused too
+		assertProblem(this.server.get(agent.client(), "/v1/agents/self/entries"), 403, "certificate-revoked");
+		HttpResponse<String> first = this.server.get(this.server.adminClient(),
+				"/v1/certificates/" + SerialNumbers.toHex(agent.chain().get(0).getSerialNumber()));
+		assertThat(json.readTree(first.body()).get("revocationReason").asString()).isEqualTo("keyCompromise");
+	}
+
+	@Test
 	void malformedQueryStringsOnThePublicBundleAreBadRequests() {
 		for (String query : List.of("?=x", "?a=%zz", "?a=%", "?%zz=1", "?intermediates=maybe")) {
 			RawHttp.Response response = RawHttp.get(this.server, "/v1/bundle" + query);

@@ -1,5 +1,6 @@
 package io.tether.server.agent;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 
@@ -53,7 +54,8 @@ class AgentSelfController {
 	@PostMapping(path = "/renew", consumes = "application/json")
 	AgentIssued renew(@RequestBody CsrRequest body, HttpServletRequest http) {
 		String agent = CallingAgent.name(http);
-		SignedCertificate signed = this.agents.renew(agent, RequestFields.csr((body != null) ? body.csr() : null));
+		SignedCertificate signed = this.agents.renew(agent, presented(http),
+				RequestFields.csr((body != null) ? body.csr() : null));
 		return issued(signed, null);
 	}
 
@@ -76,9 +78,14 @@ class AgentSelfController {
 		RegisteredEntries.RegisteredEntry entry = this.entries.find(body.entryId())
 			.orElseThrow(() -> new ApiException(ProblemType.ENTRY_NOT_ASSIGNED,
 					"Entry " + body.entryId() + " is not assigned to agent '" + agent + "'"));
-		SignedCertificate signed = this.agents.issueWorkload(agent,
+		SignedCertificate signed = this.agents.issueWorkload(agent, presented(http),
 				IssuanceRequest.forEntry(csr, entry, ClientCertificates.caller(http)));
 		return issued(signed, entry.id());
+	}
+
+	private static X509Certificate presented(HttpServletRequest http) {
+		return ClientCertificates.leaf(http)
+			.orElseThrow(() -> new IllegalStateException("No client certificate on an authenticated agent call"));
 	}
 
 	private AgentIssued issued(SignedCertificate signed, String entryId) {

@@ -78,9 +78,14 @@ public class AgentService implements AgentAuthenticator {
 		return signed;
 	}
 
+	/**
+	 * Renews an agent's own certificate; the certificate it presented is checked again
+	 * under lock in this transaction, so a revocation cannot slip in between.
+	 */
 	@Transactional
-	public SignedCertificate renew(String name, Csr csr) {
+	public SignedCertificate renew(String name, X509Certificate presented, Csr csr) {
 		AgentEntity agent = active(name);
+		this.revocations.requireUnrevokedForUpdate(presented);
 		SpiffeId id = AgentNames.spiffeId(this.properties.trustDomain(), name);
 		SignedCertificate signed = issueIdentity(id, csr);
 		record(agent, signed.certificate(), this.clock.instant());
@@ -165,8 +170,9 @@ public class AgentService implements AgentAuthenticator {
 	 * cannot slip in after an eviction has revoked the agent's others.
 	 */
 	@Transactional
-	public SignedCertificate issueWorkload(String name, IssuanceRequest request) {
+	public SignedCertificate issueWorkload(String name, X509Certificate presented, IssuanceRequest request) {
 		active(name);
+		this.revocations.requireUnrevokedForUpdate(presented);
 		return this.issuance.issue(request);
 	}
 

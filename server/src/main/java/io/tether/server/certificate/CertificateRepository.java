@@ -4,14 +4,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.persistence.LockModeType;
+
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
 
 interface CertificateRepository
 		extends JpaRepository<CertificateRecord, String>, JpaSpecificationExecutor<CertificateRecord> {
 
 	Optional<CertificateRecord> findBySerialNumber(String serialNumber);
+
+	/**
+	 * The record, locked until the transaction ends: revocation and every call made with
+	 * the certificate take this lock, so neither slips past the other.
+	 */
+	@Lock(LockModeType.PESSIMISTIC_WRITE)
+	@Query("select c from CertificateRecord c where c.serialNumber = :serialNumber")
+	Optional<CertificateRecord> findForUpdateBySerialNumber(@Param("serialNumber") String serialNumber);
+
+	List<CertificateRecord> findBySpiffeIdAndStatus(String spiffeId, CertificateRecord.Status status);
 
 	Optional<CertificateRecord> findByX5tS256(String x5tS256);
 

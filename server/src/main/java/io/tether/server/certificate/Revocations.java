@@ -61,7 +61,7 @@ public class Revocations {
 		catch (IllegalArgumentException ex) {
 			throw new ApiException(ProblemType.BAD_REQUEST, ex.getMessage());
 		}
-		CertificateRecord record = this.certificates.findBySerialNumber(hex)
+		CertificateRecord record = this.certificates.findForUpdateBySerialNumber(hex)
 			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No certificate with serial number " + serial));
 		if (record.getStatus() == CertificateRecord.Status.REVOKED) {
 			throw new ApiException(ProblemType.CONFLICT, "Certificate " + hex + " was already revoked at "
@@ -72,8 +72,37 @@ public class Revocations {
 			throw new ApiException(ProblemType.NOT_REVOCABLE, "Certificate " + hex + " is Tether's own ("
 					+ record.getSpiffeId() + "); the server replaces its admin and TLS certificates itself");
 		}
-		revoke(record, checkedReason, caller, this.clock.instant());
+		Instant now = this.clock.instant();
+		revoke(record, checkedReason, caller, now);
+		if ("keyCompromise".equals(checkedReason) && isAgentIdentity(record.getSpiffeId())) {
+			// an agent renews with the key it enrolled with: every certificate of its
+			// identity carries the compromised key
+			this.certificates.findBySpiffeIdAndStatus(record.getSpiffeId(), CertificateRecord.Status.ISSUED)
+				.forEach((sameKey) -> revoke(sameKey, checkedReason, caller, now));
+		}
 		return record;
+	}
+
+	private boolean isAgentIdentity(String spiffeId) {
+		return spiffeId.startsWith("spiffe://" + this.properties.trustDomain() + TetherIds.AGENT_PREFIX);
+	}
+
+	/**
+	 * Checks, in the caller's transaction and under the record's lock, that a client
+	 * certificate is still good: a revocation committing meanwhile waits for this
+	 * transaction, or this one sees it.
+	 * @param certificate the certificate the caller presented
+	 * @throws ApiException {@code certificate-revoked} when revoked
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public void requireUnrevokedForUpdate(X509Certificate certificate) {
+		String serial = SerialNumbers.toHex(certificate.getSerialNumber());
+		this.certificates.findForUpdateBySerialNumber(serial)
+			.filter((record) -> record.getStatus() == CertificateRecord.Status.REVOKED)
+			.ifPresent((record) -> {
+				throw new ApiException(ProblemType.CERTIFICATE_REVOKED, "The client certificate " + serial
+						+ " was revoked at " + record.getRevokedAt() + " (" + record.getRevocationReason() + ")");
+			});
 	}
 
 	/**

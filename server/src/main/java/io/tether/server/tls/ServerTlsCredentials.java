@@ -87,7 +87,9 @@ class ServerTlsCredentials {
 		if (this.current == null) {
 			this.dnsNames = dnsNames;
 			this.options = options;
-			this.bundles.registerBundle(BUNDLE, issue());
+			Issued issued = issue();
+			this.bundles.registerBundle(BUNDLE, issued.bundle());
+			this.current = issued.certificate();
 		}
 		return this.bundles;
 	}
@@ -110,8 +112,10 @@ class ServerTlsCredentials {
 			return "not due until " + due;
 		}
 		// on failure the current certificate stays, and the next check tries again
-		this.bundles.updateBundle(BUNDLE, issue());
-		return "renewed; valid until " + this.current.getNotAfter().toInstant();
+		Issued issued = issue();
+		this.bundles.updateBundle(BUNDLE, issued.bundle());
+		this.current = issued.certificate();
+		return "renewed; valid until " + issued.certificate().getNotAfter().toInstant();
 	}
 
 	static Instant renewalPoint(X509Certificate certificate) {
@@ -119,7 +123,10 @@ class ServerTlsCredentials {
 		return notBefore.plus(Duration.between(notBefore, certificate.getNotAfter().toInstant()).dividedBy(2));
 	}
 
-	private SslBundle issue() {
+	private record Issued(X509Certificate certificate, SslBundle bundle) {
+	}
+
+	private Issued issue() {
 		List<String> dnsNames = this.dnsNames;
 		KeyPair keys = KeyType.EC_P256.generate(this.random);
 		SignedCertificate signed = this.issuer.issue(
@@ -139,9 +146,9 @@ class ServerTlsCredentials {
 		chain.addAll(this.authority.trustAnchors());
 		KeyStore keyStore = Pkcs12.keyStore(keys.getPrivate(), chain, password);
 		KeyStore trustStore = Pkcs12.trustStore(this.authority.trustAnchors());
-		this.current = signed.certificate();
 		// with a bundle, Tomcat takes protocols and suites from the bundle's options
-		return SslBundle.of(SslStoreBundle.of(keyStore, new String(password), trustStore), null, this.options);
+		return new Issued(signed.certificate(),
+				SslBundle.of(SslStoreBundle.of(keyStore, new String(password), trustStore), null, this.options));
 	}
 
 }

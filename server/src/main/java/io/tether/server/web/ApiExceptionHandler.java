@@ -5,6 +5,7 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -43,6 +44,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<ProblemDetail> handleInvalidParameter(InvalidParameterException ex) {
 		return problem(ProblemType.BAD_REQUEST, "The query string is malformed");
+	}
+
+	/**
+	 * Two requests racing to create the same thing (an entry, an agent): the database's
+	 * unique constraint stops the second, which rolled back.
+	 */
+	@ExceptionHandler(DataIntegrityViolationException.class)
+	ResponseEntity<ProblemDetail> handleConflict(DataIntegrityViolationException ex) {
+		logger.info("Request refused by a database constraint: {}", DatabaseOutages.describe(ex));
+		return problem(ProblemType.CONFLICT,
+				"The request conflicts with a change made at the same time; nothing was changed, retry it");
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -35,7 +36,14 @@ final class JsonBodyErrors {
 			}
 			return "'" + member + "' must be " + shape(mismatch.getTargetType());
 		}
+		if (jackson instanceof StreamConstraintsException) {
+			return "The request body exceeds a JSON limit (nesting depth, number or string length)";
+		}
 		String original = String.valueOf(jackson.getOriginalMessage()).lines().findFirst().orElse("");
+		if (original.contains("`") || original.contains("Constraints")) {
+			// a hint that names Java types or settings: of no use to a client
+			return "The request body is not valid JSON";
+		}
 		return "The request body is not valid JSON: " + original;
 	}
 

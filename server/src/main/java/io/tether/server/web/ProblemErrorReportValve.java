@@ -34,7 +34,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 			Writer writer = response.getReporter();
 			if (writer != null) {
 				writer.write("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":" + status
-						+ ",\"detail\":\"" + detail + "\"}");
+						+ ",\"detail\":\"" + Problems.escape(detail) + "\"}");
 				response.finishResponse();
 			}
 		}

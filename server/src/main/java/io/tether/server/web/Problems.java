@@ -35,7 +35,28 @@ public final class Problems {
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 		response.getWriter()
 			.write("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":" + type.status()
-					+ ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+					+ ",\"detail\":\"" + escape(detail) + "\"}");
+	}
+
+	/**
+	 * A JSON string's content: quotes, backslashes and every control character escaped,
+	 * whatever a header or a parameter quoted in the detail held.
+	 */
+	static String escape(String text) {
+		StringBuilder escaped = new StringBuilder(text.length() + 8);
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '"' || c == '\\') {
+				escaped.append('\\').append(c);
+			}
+			else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+				escaped.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				escaped.append(c);
+			}
+		}
+		return escaped.toString();
 	}
 
 }
