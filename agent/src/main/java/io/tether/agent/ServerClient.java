@@ -21,6 +21,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
+import io.tether.api.Problem;
 import io.tether.pki.TlsContexts;
 
 /**
@@ -210,8 +211,11 @@ final class ServerClient {
 
 	private static String problemDetail(String body) {
 		try {
-			Map<String, Object> problem = Json.parseObject(body);
-			return Json.string(problem, "type") + ": " + Json.string(problem, "detail");
+			Problem problem = Records.read(Json.parseObject(body), Problem.class);
+			if (problem.type() == null || problem.detail() == null) {
+				throw new Json.JsonException("not a problem document");
+			}
+			return problem.type() + ": " + problem.detail();
 		}
 		catch (Json.JsonException ex) {
 			return body.length() > 200 ? body.substring(0, 200) : body;

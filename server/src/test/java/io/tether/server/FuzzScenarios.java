@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.tether.api.Problem;
 import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import static io.tether.server.ServerScenarios.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class FuzzScenarios extends FixtureScenarios {
 
 	private static final String TD = AgentApiScenarios.TD;
+
+	private static final JsonMapper PROBLEMS = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
 
 	private static final int REQUESTS = Integer.getInteger("tether.fuzz.requests", 2500);
 
@@ -147,9 +153,10 @@ abstract class FuzzScenarios extends FixtureScenarios {
 			return;
 		}
 		try {
-			JsonNode problem = json.readTree(response.body());
-			if (!problem.path("type").asString("").startsWith("urn:tether:problem:")
-					|| problem.path("status").asInt() != status || problem.path("detail").asString("").isBlank()) {
+			// the wire contract's record, as Tether's clients read it
+			Problem problem = PROBLEMS.readValue(response.body(), Problem.class);
+			if (problem.problemType().isEmpty() || !Integer.valueOf(status).equals(problem.status())
+					|| problem.detail() == null || problem.detail().isBlank()) {
 				this.failures.add(what + " incomplete problem: " + response.body());
 			}
 		}

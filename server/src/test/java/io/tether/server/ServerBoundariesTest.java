@@ -1,11 +1,14 @@
 package io.tether.server;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -75,6 +78,18 @@ class ServerBoundariesTest {
 	}
 
 	@Test
+	void publicMethodsExposeNoTypeTheirFeatureKeepsPrivate() {
+		methods().that()
+			.arePublic()
+			.and()
+			.areDeclaredInClassesThat()
+			.arePublic()
+			.should(exposeOnlyPublicTypes())
+			.because("a feature's public surface is its service: what it returns or takes, others must be able to name")
+			.check(SERVER);
+	}
+
+	@Test
 	void controllersHoldNoTransactions() {
 		classes().that()
 			.areAnnotatedWith(RestController.class)
@@ -115,6 +130,25 @@ class ServerBoundariesTest {
 						events.add(SimpleConditionEvent.violated(type, dependency.getDescription()));
 					}
 				});
+			}
+
+		};
+	}
+
+	private static ArchCondition<JavaMethod> exposeOnlyPublicTypes() {
+		return new ArchCondition<>("take and return only public types") {
+
+			@Override
+			public void check(JavaMethod method, ConditionEvents events) {
+				List<JavaClass> types = new ArrayList<>(method.getRawParameterTypes());
+				types.add(method.getRawReturnType());
+				for (JavaClass type : types) {
+					JavaClass base = type.isArray() ? type.getBaseComponentType() : type;
+					if (base.getPackageName().startsWith(ROOT) && !base.getModifiers().contains(JavaModifier.PUBLIC)) {
+						events.add(SimpleConditionEvent.violated(method,
+								method.getFullName() + " exposes " + base.getName() + ", which is not public"));
+					}
+				}
 			}
 
 		};

@@ -23,7 +23,7 @@ public class AuditLog {
 
 	private final Clock clock;
 
-	public AuditLog(AuditEventRepository events, Clock clock) {
+	AuditLog(AuditEventRepository events, Clock clock) {
 		this.events = events;
 		this.clock = clock;
 	}

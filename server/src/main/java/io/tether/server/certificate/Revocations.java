@@ -52,7 +52,7 @@ public class Revocations {
 	 * @return the revoked record
 	 */
 	@Transactional
-	public CertificateRecord revoke(String serial, String reason, String caller) {
+	CertificateRecord revoke(String serial, String reason, String caller) {
 		String checkedReason = reason(reason);
 		String hex;
 		try {
