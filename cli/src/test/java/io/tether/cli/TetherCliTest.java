@@ -66,7 +66,8 @@ class TetherCliTest {
 			@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
 		// a usable configuration naming a server that is not there: a request would be
 		// exit 5
-		var issued = io.tether.pki.testing.TestPki.root().leaf("spiffe://example.org/tether/admin");
+		var issued = io.tether.pki.testing.TestPki.root()
+			.leaf(io.tether.pki.KeyType.EC_P256, java.time.Duration.ofDays(90), "spiffe://example.org/tether/admin");
 		java.nio.file.Files.writeString(dir.resolve("key.pem"), io.tether.pki.Pem.write(issued.keys().getPrivate()));
 		java.nio.file.Files.writeString(dir.resolve("cert.pem"), io.tether.pki.Pem.write(issued.chain()));
 		java.nio.file.Files.writeString(dir.resolve("bundle.pem"), io.tether.pki.Pem.write(issued.certificate()));
@@ -102,7 +103,8 @@ class TetherCliTest {
 	@Test
 	void configurationNamingAFileWithoutACertificateIsUsageError(
 			@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-		var issued = io.tether.pki.testing.TestPki.root().leaf("spiffe://example.org/tether/admin");
+		var issued = io.tether.pki.testing.TestPki.root()
+			.leaf(io.tether.pki.KeyType.EC_P256, java.time.Duration.ofDays(90), "spiffe://example.org/tether/admin");
 		java.nio.file.Files.writeString(dir.resolve("key.pem"), io.tether.pki.Pem.write(issued.keys().getPrivate()));
 		java.nio.file.Files.writeString(dir.resolve("bundle.pem"), io.tether.pki.Pem.write(issued.certificate()));
 		java.nio.file.Files.writeString(dir.resolve("config.yaml"),

@@ -27,12 +27,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param server the server's own TLS certificate
  * @param admin the operator's admin credentials
  * @param agent node agents
+ * @param jobs scheduled jobs that run once across replicas
  */
-@ConfigurationProperties("tether")
+@ConfigurationProperties(prefix = "tether", ignoreUnknownFields = false)
 public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		@DefaultValue("tether.internal") String trustDomain, String kek, Path kekFile, @DefaultValue Ca ca,
 		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin,
-		@DefaultValue Agent agent) {
+		@DefaultValue Agent agent, @DefaultValue Jobs jobs) {
 
 	public TetherProperties {
 		SpiffeId.validateTrustDomain(trustDomain);
@@ -95,6 +96,23 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param ttl the lifetime of an agent's own certificate, at enrollment and renewal
 	 */
 	public record Agent(@DefaultValue("PT24H") Duration ttl) {
+	}
+
+	/**
+	 * @param joinTokenPurge the job that deletes long-expired join tokens
+	 */
+	public record Jobs(@DefaultValue JoinTokenPurge joinTokenPurge) {
+
+		/**
+		 * @param interval how often it runs, once across replicas
+		 * @param lockAtLeast how long its lock is held at least: a little less than the
+		 * interval, so that a replica whose schedule is offset finds it taken
+		 * @param retention how long after their expiry tokens are kept
+		 */
+		public record JoinTokenPurge(@DefaultValue("PT1H") Duration interval,
+				@DefaultValue("PT50M") Duration lockAtLeast, @DefaultValue("P1D") Duration retention) {
+		}
+
 	}
 
 	public SpiffeId adminId() {

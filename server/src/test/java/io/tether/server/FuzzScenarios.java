@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Thousands of mutated requests against every endpoint, as every identity: bodies,
  * headers, query strings, paths, methods and encodings. Whatever is sent, the server
  * never answers 5xx, every 4xx is a problem document, and a refused request leaves every
- * table as it was. Seeded ({@code -Dtether.fuzz.seed=N} replays a run) and bounded in
- * count and time. Subclasses pick H2 or PostgreSQL.
+ * table as it was. Seeded ({@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.requests=N}
+ * sets the count) and bounded in count and time. Subclasses pick H2 or PostgreSQL.
  */
 abstract class FuzzScenarios extends FixtureScenarios {
 
@@ -41,7 +41,7 @@ abstract class FuzzScenarios extends FixtureScenarios {
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.build();
 
-	private static final int REQUESTS = Integer.getInteger("tether.fuzz.requests", 2500);
+	private static final int REQUESTS = Integer.getInteger("fuzz.requests", 2500);
 
 	private static final Duration TIME_LIMIT = Duration.ofSeconds(90);
 
@@ -77,7 +77,7 @@ abstract class FuzzScenarios extends FixtureScenarios {
 
 	@Test
 	void mutatedRequestsNeverFailTheServerNorChangeStateWhenRefused() {
-		long seed = Long.getLong("tether.fuzz.seed", 20261201L);
+		long seed = Long.getLong("fuzz.seed", 20261201L);
 		Random random = new Random(seed);
 		ApiFixture.Agent agent = this.fixture.enroll(this.fixture.createToken("host-fuzz", "PT1H"), "host-fuzz");
 		String entry = this.fixture.createEntry("spiffe://" + TD + "/ns/fuzz", "host-fuzz", List.of("fuzz.internal"),

@@ -3,10 +3,10 @@ package io.tether.server.enrollment;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.tether.server.TetherProperties;
 import io.tether.server.jobs.JobRuns;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -30,12 +30,11 @@ class JoinTokenPurge {
 
 	private final Duration retention;
 
-	JoinTokenPurge(JoinTokens tokens, JobRuns runs, Clock clock,
-			@Value("${tether.jobs.join-token-purge.retention:P1D}") Duration retention) {
+	JoinTokenPurge(JoinTokens tokens, JobRuns runs, Clock clock, TetherProperties properties) {
 		this.tokens = tokens;
 		this.runs = runs;
 		this.clock = clock;
-		this.retention = retention;
+		this.retention = properties.jobs().joinTokenPurge().retention();
 	}
 
 	@Scheduled(initialDelayString = "${tether.jobs.join-token-purge.interval:PT1H}",
