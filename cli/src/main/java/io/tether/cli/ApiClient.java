@@ -27,6 +27,7 @@ import javax.net.ssl.SSLException;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tether.pki.Pem;
+import io.tether.pki.SpiffeId;
 import io.tether.pki.PkiException;
 import io.tether.pki.TlsContexts;
 import tools.jackson.core.JacksonException;
@@ -81,7 +82,9 @@ final class ApiClient implements AutoCloseable {
 
 	static String expiryWarning(X509Certificate certificate, Path file, Instant now) {
 		Instant notAfter = certificate.getNotAfter().toInstant();
-		if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) >= 0) {
+		boolean admin = SpiffeId.of(certificate).map((id) -> id.path().equals("/tether/admin")).orElse(false);
+		if (!admin || Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) >= 0) {
+			// only the server's admin credentials have a renewal to point to
 			return null;
 		}
 		String when = notAfter.isAfter(now) ? "expires " + Times.until(notAfter, now)

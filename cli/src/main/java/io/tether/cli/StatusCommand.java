@@ -40,15 +40,16 @@ class StatusCommand extends ApiCommand {
 		Status.Expiry soonest = status.soonestExpiry();
 		details.add("soonest expiry", (soonest == null) ? "none" : expiry(soonest.notAfter(), now) + " "
 				+ soonest.spiffeId() + " (serial " + soonest.serialNumber() + ")");
-		if (status.jobs() != null) {
-			for (Status.JobRun job : status.jobs()) {
-				String where = "*".equals(job.replica()) ? "" : " on " + job.replica();
-				details.add("job " + job.name(),
-						job.outcome() + " " + Times.compact(Duration.between(job.finishedAt(), now)) + " ago" + where
-								+ ": " + job.detail());
-			}
-		}
 		details.print(out());
+		if (status.jobs() != null && !status.jobs().isEmpty()) {
+			out().println();
+			Table jobs = new Table("JOB", "OUTCOME", "LAST RUN", "REPLICA", "DETAIL");
+			for (Status.JobRun job : status.jobs()) {
+				jobs.row(job.name(), job.outcome(), Times.compact(Duration.between(job.finishedAt(), now)) + " ago",
+						"*".equals(job.replica()) ? "(once across replicas)" : job.replica(), job.detail());
+			}
+			jobs.print(out());
+		}
 		return ExitCode.OK;
 	}
 

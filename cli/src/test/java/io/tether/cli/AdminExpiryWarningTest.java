@@ -33,6 +33,12 @@ class AdminExpiryWarningTest {
 	}
 
 	@Test
+	void saysNothingForACertificateThatIsNotTheAdmins() {
+		var leaf = this.pki.leaf(KeyType.EC_P256, Duration.ofDays(3), "spiffe://example.org/ns/web");
+		assertThat(ApiClient.expiryWarning(leaf.certificate(), Path.of("cert.pem"), Instant.now())).isNull();
+	}
+
+	@Test
 	void saysAnExpiredCertificateHasExpired() {
 		var leaf = this.pki.leaf(KeyType.EC_P256, Duration.ofDays(1), "spiffe://example.org/tether/admin");
 		String warning = ApiClient.expiryWarning(leaf.certificate(), Path.of("admin-cert.pem"),

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -214,7 +215,9 @@ class CliIT {
 	@Test
 	void certificateFromAnotherCaIsRefusedWithExitFour() throws IOException {
 		Path dir = Files.createDirectories(this.work.resolve("foreign"));
-		TestPki.Issued foreign = TestPki.root().intermediate().leaf("spiffe://" + TD + "/tether/admin");
+		TestPki.Issued foreign = TestPki.root()
+			.intermediate()
+			.leaf(KeyType.EC_P256, Duration.ofDays(90), "spiffe://" + TD + "/tether/admin");
 		Files.writeString(dir.resolve("cert.pem"), Pem.write(foreign.chain()));
 		Files.writeString(dir.resolve("key.pem"), Pem.write(foreign.keys().getPrivate()));
 		// the server names its CA in the handshake, so the client does not even send a
