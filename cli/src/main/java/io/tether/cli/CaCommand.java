@@ -26,10 +26,12 @@ class CaCommand extends GroupCommand {
 				case PEM -> ca.authorities().forEach((authority) -> out().print(authority.certificatePem()));
 				case TABLE -> {
 					Instant now = Instant.now();
-					Table table = new Table("KIND", "GEN", "SUBJECT", "KEY", "NOT AFTER", "EXPIRES", "SHA-256");
+					Table table = new Table("KIND", "GEN", "STATUS", "SUBJECT", "KEY", "NOT AFTER", "EXPIRES",
+							"SHA-256");
 					for (AuthorityView authority : ca.authorities()) {
-						table.row(authority.kind(), authority.generation(), authority.subject(), authority.keyType(),
-								authority.notAfter(), Times.until(authority.notAfter(), now), authority.sha256());
+						table.row(authority.kind(), authority.generation(), authority.status(), authority.subject(),
+								authority.keyType(), authority.notAfter(), Times.until(authority.notAfter(), now),
+								authority.sha256());
 					}
 					out().println("trust domain " + ca.trustDomain());
 					table.print(out());

@@ -56,6 +56,19 @@ public final class CertificateSigner {
 	/** How far {@code notBefore} is set in the past to absorb clock skew. */
 	public static final Duration BACKDATE = Duration.ofSeconds(30);
 
+	/**
+	 * When a certificate this signer made was issued: its {@code notBefore} plus
+	 * {@link #BACKDATE}. Renewal points are measured from here, not from the backdated
+	 * {@code notBefore}, so that short lifetimes do not look half spent at birth.
+	 * @param certificate a certificate made by this signer
+	 * @return the moment it was signed, at most its {@code notAfter}
+	 */
+	public static Instant issuedAt(X509Certificate certificate) {
+		Instant issued = certificate.getNotBefore().toInstant().plus(BACKDATE);
+		Instant notAfter = certificate.getNotAfter().toInstant();
+		return issued.isAfter(notAfter) ? notAfter : issued;
+	}
+
 	private static final String LEAF_ORGANIZATION = "Tether";
 
 	private final Clock clock;

@@ -41,9 +41,13 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 
 	/**
 	 * @param rootTtl the root CA's lifetime
-	 * @param intermediateTtl the intermediate CA's lifetime
+	 * @param intermediateTtl the intermediate CA's lifetime; a new one takes over at half
+	 * of it
+	 * @param rotationCheckInterval how often the server checks whether the intermediate
+	 * is due for rotation, and reloads the hierarchy another replica may have rotated
 	 */
-	public record Ca(@DefaultValue("P3650D") Duration rootTtl, @DefaultValue("P365D") Duration intermediateTtl) {
+	public record Ca(@DefaultValue("P3650D") Duration rootTtl, @DefaultValue("P365D") Duration intermediateTtl,
+			@DefaultValue("PT1M") Duration rotationCheckInterval) {
 	}
 
 	/**

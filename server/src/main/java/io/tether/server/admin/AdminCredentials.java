@@ -8,23 +8,28 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import io.tether.pki.AtomicFiles;
 import io.tether.pki.CertificateProfile;
+import io.tether.pki.CertificateSigner;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.PkiException;
 import io.tether.pki.Thumbprints;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
-import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.certificate.CertificateIssuer;
 import io.tether.server.jobs.JobRuns;
 import org.slf4j.Logger;
@@ -140,10 +145,10 @@ class AdminCredentials implements ApplicationRunner {
 		try {
 			X509Certificate certificate = Pem.readCertificate(Files.readString(certificateFile));
 			certificate.verify(this.authority.activeIntermediate().getPublicKey());
-			Instant notBefore = certificate.getNotBefore().toInstant();
+			Instant issued = CertificateSigner.issuedAt(certificate);
 			Instant notAfter = certificate.getNotAfter().toInstant();
 			Duration left = Duration.between(this.clock.instant(), notAfter);
-			return left.compareTo(Duration.between(notBefore, notAfter).dividedBy(3)) < 0;
+			return left.compareTo(Duration.between(issued, notAfter).dividedBy(3)) < 0;
 		}
 		catch (PkiException | GeneralSecurityException ex) {
 			logger.warn("Admin certificate {} is unusable ({}); issuing a new one", certificateFile, ex.getMessage());
@@ -152,7 +157,7 @@ class AdminCredentials implements ApplicationRunner {
 	}
 
 	private void issue(Path directory) throws IOException {
-		KeyPair keys = KeyType.EC_P256.generate(this.random);
+		KeyPair keys = reusableKeys(directory).orElseGet(() -> KeyType.EC_P256.generate(this.random));
 		SignedCertificate signed = this.issuer.issue(
 				new CertificateProfile.Leaf(this.properties.adminId(), List.of(), this.properties.admin().ttl()),
 				keys.getPublic(), AuditLog.SYSTEM);
@@ -161,6 +166,30 @@ class AdminCredentials implements ApplicationRunner {
 				AtomicFiles.OWNER_ONLY);
 		AtomicFiles.write(directory.resolve(CERTIFICATE), Pem.write(signed.chain()).getBytes(StandardCharsets.US_ASCII),
 				AtomicFiles.PUBLIC_READ);
+	}
+
+	/**
+	 * The key of the current admin certificate, when both files are there and match: a
+	 * renewal keeps it (as agents keep theirs), so a CLI that reads the key and the
+	 * certificate while they are being replaced never holds a mismatched pair.
+	 */
+	private Optional<KeyPair> reusableKeys(Path directory) {
+		try {
+			PrivateKey key = Pem.readPrivateKey(Files.readString(directory.resolve(KEY)));
+			PublicKey publicKey = Pem.readCertificate(Files.readString(directory.resolve(CERTIFICATE))).getPublicKey();
+			Signature signer = Signature.getInstance("SHA256withECDSA");
+			signer.initSign(key);
+			byte[] probe = "tether-admin-key-check".getBytes(StandardCharsets.US_ASCII);
+			signer.update(probe);
+			byte[] signature = signer.sign();
+			Signature verifier = Signature.getInstance("SHA256withECDSA");
+			verifier.initVerify(publicKey);
+			verifier.update(probe);
+			return verifier.verify(signature) ? Optional.of(new KeyPair(publicKey, key)) : Optional.empty();
+		}
+		catch (IOException | GeneralSecurityException | RuntimeException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/**

@@ -24,7 +24,16 @@ class AuthorityEntity {
 
 	enum Status {
 
-		ACTIVE
+		/** Signs (an intermediate) or is trusted (a root). */
+		ACTIVE,
+
+		/**
+		 * Replaced: signs nothing more, trusted until the last leaf it signed expires.
+		 */
+		RETIRING,
+
+		/** Past its own expiry: nothing it signed is still valid. */
+		RETIRED
 
 	}
 
@@ -73,6 +82,10 @@ class AuthorityEntity {
 	protected AuthorityEntity() {
 	}
 
+	String getParentId() {
+		return this.parentId;
+	}
+
 	AuthorityEntity(String id, Kind kind, int generation, String parentId, String subject, String serialNumber,
 			String keyType, String certificatePem, String sealedKey, Instant notBefore, Instant notAfter,
 			Instant createdAt) {
@@ -109,6 +122,14 @@ class AuthorityEntity {
 
 	Status getStatus() {
 		return this.status;
+	}
+
+	Instant getNotAfter() {
+		return this.notAfter;
+	}
+
+	void retire(Status status) {
+		this.status = status;
 	}
 
 	String getCertificatePem() {

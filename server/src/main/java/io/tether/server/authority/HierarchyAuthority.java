@@ -7,6 +7,8 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -75,6 +77,7 @@ class HierarchyAuthority implements CertificateAuthority {
 	 * what the winner wrote.
 	 */
 	void start() {
+		IntermediateRotation.check(this.properties);
 		try {
 			this.hierarchy = this.transactions.execute((status) -> loadOrCreate());
 		}
@@ -82,10 +85,106 @@ class HierarchyAuthority implements CertificateAuthority {
 			logger.info("Another replica created the CA hierarchy first; loading it");
 			this.hierarchy = this.transactions.execute((status) -> load());
 		}
+		if (rotateIntermediateIfDue()) {
+			logger.info("The intermediate was past its rotation point at start; a new one is active");
+		}
 		X509Certificate root = this.hierarchy.roots().get(0);
 		logger.info("CA hierarchy ready: trust domain {}, root {} (SHA-256 {}), intermediate {}",
 				this.properties.trustDomain(), root.getSubjectX500Principal().getName(), Thumbprints.sha256Hex(root),
 				this.hierarchy.intermediate().certificate().getSubjectX500Principal().getName());
+	}
+
+	/**
+	 * The point of an intermediate's life at which a new one takes over: half. With every
+	 * leaf lifetime at most the other half (checked at start), a leaf is never cut short
+	 * by its issuer's expiry, and the old intermediate, now retiring, outlives every leaf
+	 * it signed.
+	 */
+	static final double ROTATION_POINT = 0.5;
+
+	static Instant rotationPoint(X509Certificate intermediate) {
+		Instant issued = CertificateSigner.issuedAt(intermediate);
+		Duration life = Duration.between(issued, intermediate.getNotAfter().toInstant());
+		return issued.plusMillis((long) (life.toMillis() * ROTATION_POINT));
+	}
+
+	/**
+	 * Replaces the active intermediate with a new one signed by the root once it is past
+	 * its rotation point (or expired); the old one becomes retiring. Under the active
+	 * intermediate's row lock, so replicas racing here rotate once.
+	 * @return whether this call rotated
+	 */
+	boolean rotateIntermediateIfDue() {
+		Boolean rotated = this.transactions.execute((status) -> {
+			List<AuthorityEntity> active = this.authorities
+				.findForUpdateByKindAndStatus(AuthorityEntity.Kind.INTERMEDIATE, AuthorityEntity.Status.ACTIVE);
+			if (active.isEmpty()) {
+				return false;
+			}
+			AuthorityEntity current = active.get(0);
+			X509Certificate certificate = Pem.readCertificate(current.getCertificatePem());
+			Instant now = this.clock.instant();
+			if (now.isBefore(rotationPoint(certificate))) {
+				return false;
+			}
+			AuthorityEntity rootEntity = this.authorities.findById(current.getParentId())
+				.orElseThrow(() -> new IllegalStateException(
+						"The root of intermediate " + current.getId() + " is missing from the database"));
+			X509Certificate root = Pem.readCertificate(rootEntity.getCertificatePem());
+			KeyPair keys = KeyType.EC_P256.generate(this.random);
+			X509Certificate next = this.signer.sign(
+					new CertificateProfile.Intermediate("Tether Intermediate CA " + this.properties.trustDomain(),
+							ORGANIZATION, this.properties.ca().intermediateTtl()),
+					keys.getPublic(), new CaCredential(root, open(rootEntity)));
+			String id = UUID.randomUUID().toString();
+			save(id, AuthorityEntity.Kind.INTERMEDIATE, current.getGeneration() + 1, rootEntity.getId(), next,
+					keys.getPrivate());
+			active.forEach((previous) -> previous.retire(AuthorityEntity.Status.RETIRING));
+			this.authorities.flush();
+			this.audit.record(AuditLog.SYSTEM, "authority.rotated", id,
+					"intermediate generation " + (current.getGeneration() + 1) + " "
+							+ SerialNumbers.toHex(next.getSerialNumber()) + " replaces "
+							+ SerialNumbers.toHex(certificate.getSerialNumber()) + " (retiring until "
+							+ certificate.getNotAfter().toInstant() + ")");
+			logger.info("Intermediate rotated: generation {} ({}), valid until {}; the previous one retires at {}",
+					current.getGeneration() + 1, SerialNumbers.toHex(next.getSerialNumber()),
+					next.getNotAfter().toInstant(), certificate.getNotAfter().toInstant());
+			return true;
+		});
+		reload();
+		return Boolean.TRUE.equals(rotated);
+	}
+
+	/**
+	 * Marks retiring authorities retired once they expired: nothing they signed is valid.
+	 * @return how many were retired
+	 */
+	int retireExpired() {
+		Integer retired = this.transactions.execute((status) -> {
+			Instant now = this.clock.instant();
+			int count = 0;
+			for (AuthorityEntity retiring : this.authorities.findByKindAndStatusOrderByGenerationAsc(
+					AuthorityEntity.Kind.INTERMEDIATE, AuthorityEntity.Status.RETIRING)) {
+				if (!retiring.getNotAfter().isAfter(now)) {
+					retiring.retire(AuthorityEntity.Status.RETIRED);
+					this.audit.record(AuditLog.SYSTEM, "authority.retired", retiring.getId(),
+							"intermediate generation " + retiring.getGeneration());
+					count++;
+				}
+			}
+			return count;
+		});
+		return (retired != null) ? retired : 0;
+	}
+
+	/**
+	 * Reads the hierarchy again: another replica may have rotated.
+	 */
+	void reload() {
+		Hierarchy loaded = this.transactions.execute((status) -> load());
+		if (loaded != null) {
+			this.hierarchy = loaded;
+		}
 	}
 
 	private Hierarchy loadOrCreate() {
@@ -142,8 +241,13 @@ class HierarchyAuthority implements CertificateAuthority {
 
 	private void save(String id, AuthorityEntity.Kind kind, String parentId, X509Certificate certificate,
 			PrivateKey key) {
+		save(id, kind, 1, parentId, certificate, key);
+	}
+
+	private void save(String id, AuthorityEntity.Kind kind, int generation, String parentId,
+			X509Certificate certificate, PrivateKey key) {
 		String sealed = Base64.getEncoder().encodeToString(this.kek.seal(key, associatedData(id)));
-		this.authorities.save(new AuthorityEntity(id, kind, 1, parentId,
+		this.authorities.save(new AuthorityEntity(id, kind, generation, parentId,
 				certificate.getSubjectX500Principal().getName(), SerialNumbers.toHex(certificate.getSerialNumber()),
 				KeyType.of(certificate.getPublicKey()).id(), Pem.write(certificate), sealed,
 				certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), this.clock.instant()));

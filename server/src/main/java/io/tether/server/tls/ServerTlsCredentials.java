@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import io.tether.pki.CertificateProfile;
+import io.tether.pki.CertificateSigner;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pkcs12;
 import io.tether.pki.SerialNumbers;
@@ -119,8 +120,8 @@ class ServerTlsCredentials {
 	}
 
 	static Instant renewalPoint(X509Certificate certificate) {
-		Instant notBefore = certificate.getNotBefore().toInstant();
-		return notBefore.plus(Duration.between(notBefore, certificate.getNotAfter().toInstant()).dividedBy(2));
+		Instant issued = CertificateSigner.issuedAt(certificate);
+		return issued.plus(Duration.between(issued, certificate.getNotAfter().toInstant()).dividedBy(2));
 	}
 
 	private record Issued(X509Certificate certificate, SslBundle bundle) {

@@ -165,7 +165,7 @@ class KeyEncryptionKeyLoaderTest {
 
 	private TetherProperties properties(String kek, Path kekFile) {
 		return new TetherProperties(dataDir(), "example.org", kek, kekFile,
-				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365)),
+				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365), Duration.ofMinutes(1)),
 				new TetherProperties.Issuance(Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofHours(1),
 						List.of("ec-p256", "ec-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096"), List.of()),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
