@@ -60,6 +60,11 @@ class IntermediateRotationIT {
 			assertThat(generations.get(0).get("status").asString()).isEqualTo("retiring");
 			assertThat(generations.get(1).get("status").asString()).isEqualTo("active");
 
+			List<X509Certificate> published = Pem
+				.readCertificates(server.get(server.anonymousClient(), "/v1/bundle?intermediates=true").body());
+			assertThat(published).as("the root, the new intermediate and the retiring one, for leaf-only clients")
+				.hasSize(3)
+				.contains(first);
 			X509Certificate after = issue(server, "PT10S");
 			assertThat(after.getIssuerX500Principal()).isEqualTo(before.getIssuerX500Principal());
 			assertThat(after.getSignature()).isNotEqualTo(before.getSignature());

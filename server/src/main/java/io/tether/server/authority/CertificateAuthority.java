@@ -34,6 +34,14 @@ public interface CertificateAuthority {
 	X509Certificate activeIntermediate();
 
 	/**
+	 * The intermediates whose leaves may still be valid: the active one first, then those
+	 * retiring after a rotation. For relying parties that accept clients sending only
+	 * their leaf.
+	 * @return the intermediates' certificates
+	 */
+	List<X509Certificate> validIntermediates();
+
+	/**
 	 * A signed leaf.
 	 *
 	 * @param certificate the leaf

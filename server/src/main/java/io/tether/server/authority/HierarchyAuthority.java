@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -211,7 +212,12 @@ class HierarchyAuthority implements CertificateAuthority {
 		List<X509Certificate> rootCertificates = roots.stream()
 			.map((root) -> Pem.readCertificate(root.getCertificatePem()))
 			.toList();
-		return new Hierarchy(rootCertificates, credential, intermediate.getId());
+		List<X509Certificate> retiring = this.authorities
+			.findByKindAndStatusOrderByGenerationAsc(AuthorityEntity.Kind.INTERMEDIATE, AuthorityEntity.Status.RETIRING)
+			.stream()
+			.map((authority) -> Pem.readCertificate(authority.getCertificatePem()))
+			.toList();
+		return new Hierarchy(rootCertificates, credential, intermediate.getId(), retiring);
 	}
 
 	private Hierarchy create() {
@@ -236,7 +242,7 @@ class HierarchyAuthority implements CertificateAuthority {
 						+ SerialNumbers.toHex(intermediate.getSerialNumber()) + ", trust domain " + trustDomain);
 		logger.info("Created a new CA hierarchy for trust domain {}", trustDomain);
 		return new Hierarchy(List.of(root), new CaCredential(intermediate, intermediateKeys.getPrivate()),
-				intermediateId);
+				intermediateId, List.of());
 	}
 
 	private void save(String id, AuthorityEntity.Kind kind, String parentId, X509Certificate certificate,
@@ -289,6 +295,15 @@ class HierarchyAuthority implements CertificateAuthority {
 		return current().intermediate().certificate();
 	}
 
+	@Override
+	public List<X509Certificate> validIntermediates() {
+		Hierarchy current = current();
+		List<X509Certificate> intermediates = new ArrayList<>();
+		intermediates.add(current.intermediate().certificate());
+		intermediates.addAll(current.retiring());
+		return intermediates;
+	}
+
 	private Hierarchy current() {
 		Hierarchy current = this.hierarchy;
 		if (current == null) {
@@ -297,7 +312,8 @@ class HierarchyAuthority implements CertificateAuthority {
 		return current;
 	}
 
-	private record Hierarchy(List<X509Certificate> roots, CaCredential intermediate, String intermediateId) {
+	private record Hierarchy(List<X509Certificate> roots, CaCredential intermediate, String intermediateId,
+			List<X509Certificate> retiring) {
 	}
 
 }

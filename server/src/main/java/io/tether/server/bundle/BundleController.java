@@ -29,14 +29,15 @@ class BundleController {
 	}
 
 	/**
-	 * @param intermediates also the active intermediate(s), after the roots: for relying
-	 * parties that must accept clients sending only their leaf (RFC 8705 token issuers)
+	 * @param intermediates also the active intermediate and those retiring after a
+	 * rotation, after the roots: for relying parties that must accept clients sending
+	 * only their leaf (RFC 8705 token issuers), whichever intermediate signed it
 	 */
 	@GetMapping(path = "/v1/bundle", produces = { PEM_FILE, "text/plain" })
 	ResponseEntity<String> bundle(@RequestParam(defaultValue = "false") boolean intermediates) {
 		List<X509Certificate> certificates = new ArrayList<>(this.authority.trustAnchors());
 		if (intermediates) {
-			certificates.add(this.authority.activeIntermediate());
+			certificates.addAll(this.authority.validIntermediates());
 		}
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noCache())
