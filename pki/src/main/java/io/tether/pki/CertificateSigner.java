@@ -69,6 +69,19 @@ public final class CertificateSigner {
 		return issued.isAfter(notAfter) ? notAfter : issued;
 	}
 
+	/**
+	 * The moment a given fraction of a certificate's life has passed, measured from its
+	 * issuance ({@link #issuedAt}): where renewals and rotations are due.
+	 * @param certificate a certificate made by this signer
+	 * @param fraction the share of its life, 0 to 1
+	 * @return that moment
+	 */
+	public static Instant pointInLife(X509Certificate certificate, double fraction) {
+		Instant issued = issuedAt(certificate);
+		long life = Duration.between(issued, certificate.getNotAfter().toInstant()).toMillis();
+		return issued.plusMillis((long) (life * fraction));
+	}
+
 	private static final String LEAF_ORGANIZATION = "Tether";
 
 	private final Clock clock;

@@ -1,10 +1,13 @@
 package io.tether.pki;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Arrays;
@@ -139,6 +142,31 @@ public enum KeyType {
 			}
 		}
 		throw new UnsupportedKeyException("Unknown key type '" + name + "'; supported: " + supportedIds());
+	}
+
+	/**
+	 * Whether a private key belongs to a public key: a signature made with the one
+	 * verifies with the other.
+	 * @param privateKey the private key
+	 * @param publicKey the public key, of a supported type
+	 * @return whether they form a pair; {@code false} also for keys of different types
+	 */
+	public static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
+		try {
+			String algorithm = of(publicKey).signatureAlgorithm();
+			byte[] probe = "tether-key-match".getBytes(StandardCharsets.US_ASCII);
+			Signature signer = Signature.getInstance(algorithm);
+			signer.initSign(privateKey);
+			signer.update(probe);
+			byte[] signature = signer.sign();
+			Signature verifier = Signature.getInstance(algorithm);
+			verifier.initVerify(publicKey);
+			verifier.update(probe);
+			return verifier.verify(signature);
+		}
+		catch (GeneralSecurityException | UnsupportedKeyException ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -149,4 +149,15 @@ class KeyTypeTest {
 				KeyType.RSA_3072, KeyType.RSA_4096);
 	}
 
+	@Test
+	void matchesTellsAPairFromTwoKeys() {
+		java.security.KeyPair one = KeyType.EC_P256.generate();
+		java.security.KeyPair other = KeyType.EC_P256.generate();
+		org.assertj.core.api.Assertions.assertThat(KeyType.matches(one.getPrivate(), one.getPublic())).isTrue();
+		org.assertj.core.api.Assertions.assertThat(KeyType.matches(one.getPrivate(), other.getPublic())).isFalse();
+		org.assertj.core.api.Assertions
+			.assertThat(KeyType.matches(KeyType.ED25519.generate().getPrivate(), one.getPublic()))
+			.isFalse();
+	}
+
 }

@@ -105,22 +105,8 @@ public final class PemFileCredentialSource implements CredentialSource, AutoClos
 	}
 
 	private static void checkKeyMatches(X509Credentials credentials) {
-		try {
-			String algorithm = KeyType.of(credentials.leaf().getPublicKey()).signatureAlgorithm();
-			byte[] probe = "tether-key-match".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-			Signature signer = Signature.getInstance(algorithm);
-			signer.initSign(credentials.privateKey());
-			signer.update(probe);
-			byte[] signature = signer.sign();
-			Signature verifier = Signature.getInstance(algorithm);
-			verifier.initVerify(credentials.leaf().getPublicKey());
-			verifier.update(probe);
-			if (!verifier.verify(signature)) {
-				throw new IllegalStateException("the private key does not match the certificate");
-			}
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("the private key does not match the certificate: " + ex.getMessage(), ex);
+		if (!KeyType.matches(credentials.privateKey(), credentials.leaf().getPublicKey())) {
+			throw new IllegalStateException("the private key does not match the certificate");
 		}
 	}
 

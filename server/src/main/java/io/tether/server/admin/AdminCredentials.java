@@ -11,7 +11,6 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -145,10 +144,8 @@ class AdminCredentials implements ApplicationRunner {
 		try {
 			X509Certificate certificate = Pem.readCertificate(Files.readString(certificateFile));
 			certificate.verify(this.authority.activeIntermediate().getPublicKey());
-			Instant issued = CertificateSigner.issuedAt(certificate);
-			Instant notAfter = certificate.getNotAfter().toInstant();
-			Duration left = Duration.between(this.clock.instant(), notAfter);
-			return left.compareTo(Duration.between(issued, notAfter).dividedBy(3)) < 0;
+			// due when a third of its life is left
+			return !this.clock.instant().isBefore(CertificateSigner.pointInLife(certificate, 2.0 / 3));
 		}
 		catch (PkiException | GeneralSecurityException ex) {
 			logger.warn("Admin certificate {} is unusable ({}); issuing a new one", certificateFile, ex.getMessage());
@@ -177,17 +174,9 @@ class AdminCredentials implements ApplicationRunner {
 		try {
 			PrivateKey key = Pem.readPrivateKey(Files.readString(directory.resolve(KEY)));
 			PublicKey publicKey = Pem.readCertificate(Files.readString(directory.resolve(CERTIFICATE))).getPublicKey();
-			Signature signer = Signature.getInstance("SHA256withECDSA");
-			signer.initSign(key);
-			byte[] probe = "tether-admin-key-check".getBytes(StandardCharsets.US_ASCII);
-			signer.update(probe);
-			byte[] signature = signer.sign();
-			Signature verifier = Signature.getInstance("SHA256withECDSA");
-			verifier.initVerify(publicKey);
-			verifier.update(probe);
-			return verifier.verify(signature) ? Optional.of(new KeyPair(publicKey, key)) : Optional.empty();
+			return KeyType.matches(key, publicKey) ? Optional.of(new KeyPair(publicKey, key)) : Optional.empty();
 		}
-		catch (IOException | GeneralSecurityException | RuntimeException ex) {
+		catch (IOException | RuntimeException ex) {
 			return Optional.empty();
 		}
 	}

@@ -104,9 +104,7 @@ class HierarchyAuthority implements CertificateAuthority {
 	static final double ROTATION_POINT = 0.5;
 
 	static Instant rotationPoint(X509Certificate intermediate) {
-		Instant issued = CertificateSigner.issuedAt(intermediate);
-		Duration life = Duration.between(issued, intermediate.getNotAfter().toInstant());
-		return issued.plusMillis((long) (life.toMillis() * ROTATION_POINT));
+		return CertificateSigner.pointInLife(intermediate, ROTATION_POINT);
 	}
 
 	/**

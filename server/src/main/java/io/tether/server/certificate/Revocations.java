@@ -83,6 +83,11 @@ public class Revocations {
 		return record;
 	}
 
+	private static ApiException revoked(CertificateRecord record) {
+		return new ApiException(ProblemType.CERTIFICATE_REVOKED, "The client certificate " + record.getSerialNumber()
+				+ " was revoked at " + record.getRevokedAt() + " (" + record.getRevocationReason() + ")");
+	}
+
 	private boolean isAgentIdentity(String spiffeId) {
 		return spiffeId.startsWith("spiffe://" + this.properties.trustDomain() + TetherIds.AGENT_PREFIX);
 	}
@@ -100,8 +105,7 @@ public class Revocations {
 		this.certificates.findForUpdateBySerialNumber(serial)
 			.filter((record) -> record.getStatus() == CertificateRecord.Status.REVOKED)
 			.ifPresent((record) -> {
-				throw new ApiException(ProblemType.CERTIFICATE_REVOKED, "The client certificate " + serial
-						+ " was revoked at " + record.getRevokedAt() + " (" + record.getRevocationReason() + ")");
+				throw revoked(record);
 			});
 	}
 
@@ -119,8 +123,7 @@ public class Revocations {
 			.orElseThrow(() -> new ApiException(ProblemType.NOT_AGENT,
 					"The client certificate " + serial + " is unknown to this CA"));
 		if (record.getStatus() == CertificateRecord.Status.REVOKED) {
-			throw new ApiException(ProblemType.CERTIFICATE_REVOKED, "The client certificate " + serial
-					+ " was revoked at " + record.getRevokedAt() + " (" + record.getRevocationReason() + ")");
+			throw revoked(record);
 		}
 	}
 

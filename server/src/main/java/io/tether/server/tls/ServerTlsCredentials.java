@@ -18,8 +18,8 @@ import io.tether.pki.Pkcs12;
 import io.tether.pki.SerialNumbers;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
-import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.certificate.CertificateIssuer;
 import io.tether.server.jobs.JobRuns;
 import org.slf4j.Logger;
@@ -120,8 +120,7 @@ class ServerTlsCredentials {
 	}
 
 	static Instant renewalPoint(X509Certificate certificate) {
-		Instant issued = CertificateSigner.issuedAt(certificate);
-		return issued.plus(Duration.between(issued, certificate.getNotAfter().toInstant()).dividedBy(2));
+		return CertificateSigner.pointInLife(certificate, 0.5);
 	}
 
 	private record Issued(X509Certificate certificate, SslBundle bundle) {

@@ -33,8 +33,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 			response.setCharacterEncoding("UTF-8");
 			Writer writer = response.getReporter();
 			if (writer != null) {
-				writer.write("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":" + status
-						+ ",\"detail\":\"" + Problems.escape(detail) + "\"}");
+				writer.write(Problems.json(type, status, detail));
 				response.finishResponse();
 			}
 		}

@@ -33,9 +33,15 @@ public final class Problems {
 		response.setStatus(type.status());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-		response.getWriter()
-			.write("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":" + type.status()
-					+ ",\"detail\":\"" + escape(detail) + "\"}");
+		response.getWriter().write(json(type, type.status(), detail));
+	}
+
+	/**
+	 * A problem document as text, for writers that have no Spring MVC converter.
+	 */
+	static String json(ProblemType type, int status, String detail) {
+		return "{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":" + status
+				+ ",\"detail\":\"" + escape(detail) + "\"}";
 	}
 
 	/**
