@@ -14,10 +14,16 @@ import java.time.Instant;
  * @param keyType its key type
  * @param notBefore start of validity
  * @param notAfter end of validity
- * @param status its state
+ * @param status its state: {@code prepared}, {@code active}, {@code retiring},
+ * {@code retired} or {@code revoked}
+ * @param next what happens to it next by itself ({@code active}, {@code retiring},
+ * {@code retired}, {@code prepares its successor}), or {@code null} when nothing will
+ * @param nextAt when, or {@code null} when it waits on another authority's transition
+ * @param parentId the root that signed it (intermediates), or {@code null}
  * @param sha256 SHA-256 fingerprint of its certificate, hex
  * @param certificatePem its certificate, PEM
  */
 public record AuthorityView(String id, String kind, int generation, String subject, String serialNumber, String keyType,
-		Instant notBefore, Instant notAfter, String status, String sha256, String certificatePem) {
+		Instant notBefore, Instant notAfter, String status, String next, Instant nextAt, String parentId, String sha256,
+		String certificatePem) {
 }

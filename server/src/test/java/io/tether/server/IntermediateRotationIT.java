@@ -25,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * The intermediate rotates by itself, with lifetimes compressed to seconds: a new one
- * takes over at half the old one's life, leaves signed before and after both verify
- * against the unchanged root, none is cut short, and the old one retires once it has
- * expired. A server whose intermediate expired while it was stopped rotates at start.
+ * The intermediate rotates by itself, with lifetimes compressed to seconds: a new one is
+ * prepared and published at a third of the old one's life and takes over at half of it,
+ * leaves signed before and after both verify against the unchanged root, none is cut
+ * short, and the old one retires once it has expired. A server whose intermediate expired
+ * while it was stopped rotates at start.
  */
 class IntermediateRotationIT {
 
@@ -52,12 +53,16 @@ class IntermediateRotationIT {
 			X509Certificate before = issue(server, "PT12S");
 			Instant issuedBefore = Instant.now();
 			Instant deadline = Instant.now().plusSeconds(40);
-			while (intermediates(server).size() < 2) {
+			while (intermediates(server).size() < 2
+					|| !intermediates(server).get(1).get("status").asString().equals("active")) {
 				assertThat(Instant.now()).as("a second intermediate within the first one's life").isBefore(deadline);
 				Thread.onSpinWait();
 			}
 			JsonNode generations = intermediates(server);
 			assertThat(generations.get(0).get("status").asString()).isEqualTo("retiring");
+			assertThat(generations.get(0).get("next").asString()).isEqualTo("retired");
+			assertThat(generations.get(0).get("nextAt").asString())
+				.isEqualTo(first.getNotAfter().toInstant().toString());
 			assertThat(generations.get(1).get("status").asString()).isEqualTo("active");
 
 			List<X509Certificate> published = Pem

@@ -94,9 +94,7 @@ class AdminCredentials implements ApplicationRunner {
 		try {
 			Files.createDirectories(directory);
 			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-			List<X509Certificate> anchors = this.authority.trustAnchors();
-			AtomicFiles.write(directory.resolve(BUNDLE), Pem.write(anchors).getBytes(StandardCharsets.US_ASCII),
-					AtomicFiles.PUBLIC_READ);
+			writeBundle(directory);
 			boolean issued = false;
 			if (needsIssuing(directory.resolve(CERTIFICATE))) {
 				issue(directory);
@@ -104,7 +102,7 @@ class AdminCredentials implements ApplicationRunner {
 			}
 			String url = "https://localhost:" + this.environment.getProperty("local.server.port", "8443");
 			writeCliConfig(directory, url);
-			announce(directory, url, anchors.get(0), issued);
+			announce(directory, url, this.authority.activeRoot(), issued);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the admin credentials to " + directory, ex);
@@ -124,13 +122,29 @@ class AdminCredentials implements ApplicationRunner {
 
 	private synchronized String renewNowIfDue() throws IOException {
 		Path directory = directory();
+		boolean bundleChanged = writeBundle(directory);
 		if (!needsIssuing(directory.resolve(CERTIFICATE))) {
-			return "not due";
+			return bundleChanged ? "bundle rewritten: the trusted roots changed" : "not due";
 		}
 		// on failure the current certificate stays, and the next check tries again
 		issue(directory);
 		logger.info("Admin certificate renewed in {}", directory);
 		return "renewed in " + directory;
+	}
+
+	/**
+	 * Writes the roots the CLI trusts when they changed: during a root rotation the CLI
+	 * holds the new root before the server's certificate chains to it.
+	 * @return whether the file changed
+	 */
+	private boolean writeBundle(Path directory) throws IOException {
+		Path file = directory.resolve(BUNDLE);
+		String bundle = Pem.write(this.authority.trustAnchors());
+		if (Files.exists(file) && Files.readString(file, StandardCharsets.US_ASCII).equals(bundle)) {
+			return false;
+		}
+		AtomicFiles.write(file, bundle.getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC_READ);
+		return true;
 	}
 
 	private Path directory() {
@@ -143,7 +157,7 @@ class AdminCredentials implements ApplicationRunner {
 		}
 		try {
 			X509Certificate certificate = Pem.readCertificate(Files.readString(certificateFile));
-			certificate.verify(this.authority.activeIntermediate().getPublicKey());
+			verifyIssuedByTrusted(certificate);
 			// due when a third of its life is left
 			return !this.clock.instant().isBefore(CertificateSigner.pointInLife(certificate, 2.0 / 3));
 		}
@@ -151,6 +165,24 @@ class AdminCredentials implements ApplicationRunner {
 			logger.warn("Admin certificate {} is unusable ({}); issuing a new one", certificateFile, ex.getMessage());
 			return true;
 		}
+	}
+
+	/**
+	 * Whether an intermediate relying parties still trust signed the certificate: a
+	 * rotation does not force a renewal, an emergency rotation does.
+	 */
+	private void verifyIssuedByTrusted(X509Certificate certificate) throws GeneralSecurityException {
+		GeneralSecurityException last = new GeneralSecurityException("no trusted intermediate");
+		for (X509Certificate intermediate : this.authority.validIntermediates()) {
+			try {
+				certificate.verify(intermediate.getPublicKey());
+				return;
+			}
+			catch (GeneralSecurityException ex) {
+				last = ex;
+			}
+		}
+		throw new GeneralSecurityException("not signed by a trusted intermediate", last);
 	}
 
 	private void issue(Path directory) throws IOException {

@@ -2,6 +2,7 @@ package io.tether.server.authority;
 
 import java.time.Instant;
 
+import io.tether.pki.CertificateSigner;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -24,7 +25,15 @@ class AuthorityEntity {
 
 	enum Status {
 
-		/** Signs (an intermediate) or is trusted (a root). */
+		/**
+		 * Made ahead of use and published in the bundles, so that every relying party
+		 * trusts it before anything chains to it; signs nothing yet.
+		 */
+		PREPARED,
+
+		/**
+		 * Signs (an intermediate) or anchors what the active intermediate signs (a root).
+		 */
 		ACTIVE,
 
 		/**
@@ -32,8 +41,14 @@ class AuthorityEntity {
 		 */
 		RETIRING,
 
-		/** Past its own expiry: nothing it signed is still valid. */
-		RETIRED
+		/** Past its own expiry, or never used: nothing it signed is still valid. */
+		RETIRED,
+
+		/**
+		 * Replaced in an emergency (its key is thought compromised): out of every bundle
+		 * at once; agents re-issue what it signed.
+		 */
+		REVOKED
 
 	}
 
@@ -100,7 +115,7 @@ class AuthorityEntity {
 		this.sealedKey = sealedKey;
 		this.notBefore = notBefore;
 		this.notAfter = notAfter;
-		this.status = Status.ACTIVE;
+		this.status = Status.PREPARED;
 		this.createdAt = createdAt;
 	}
 
@@ -128,7 +143,28 @@ class AuthorityEntity {
 		return this.notAfter;
 	}
 
-	void retire(Status status) {
+	Instant getNotBefore() {
+		return this.notBefore;
+	}
+
+	String getSerialNumber() {
+		return this.serialNumber;
+	}
+
+	Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
+	/**
+	 * What the rotation plan needs to know of this authority.
+	 */
+	RotationPlan.Node node() {
+		Instant issuedAt = this.notBefore.plus(CertificateSigner.BACKDATE);
+		return new RotationPlan.Node(this.id, this.kind, this.generation, this.parentId, this.status,
+				issuedAt.isAfter(this.notAfter) ? this.notAfter : issuedAt, this.notAfter);
+	}
+
+	void moveTo(Status status) {
 		this.status = status;
 	}
 

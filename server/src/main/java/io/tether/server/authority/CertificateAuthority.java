@@ -22,10 +22,18 @@ public interface CertificateAuthority {
 	SignedCertificate sign(CertificateProfile.Leaf profile, PublicKey subjectKey);
 
 	/**
-	 * The CA certificates workloads must trust: the root(s).
+	 * The CA certificates workloads must trust: the active root, and during a root
+	 * rotation the prepared or retiring one too.
 	 * @return the trust anchors, oldest first
 	 */
 	List<X509Certificate> trustAnchors();
+
+	/**
+	 * The root the active intermediate chains to: the one the server's own TLS chain ends
+	 * at, and the one join tokens pin.
+	 * @return its certificate
+	 */
+	X509Certificate activeRoot();
 
 	/**
 	 * The active intermediate that signs leaves.
@@ -34,10 +42,10 @@ public interface CertificateAuthority {
 	X509Certificate activeIntermediate();
 
 	/**
-	 * The intermediates whose leaves may still be valid: the active one first, then those
-	 * retiring after a rotation. For relying parties that accept clients sending only
-	 * their leaf.
-	 * @return the intermediates' certificates
+	 * The intermediates relying parties trust: the active one, the prepared one that
+	 * takes over next, and those retiring after a rotation, whose leaves may still be
+	 * valid. For relying parties that accept clients sending only their leaf.
+	 * @return the intermediates' certificates, oldest first
 	 */
 	List<X509Certificate> validIntermediates();
 
@@ -47,8 +55,10 @@ public interface CertificateAuthority {
 	 * @param certificate the leaf
 	 * @param chain the leaf followed by the intermediate (never the root)
 	 * @param issuerId the identifier of the authority that signed it
+	 * @param root the root the chain ends at
 	 */
-	record SignedCertificate(X509Certificate certificate, List<X509Certificate> chain, String issuerId) {
+	record SignedCertificate(X509Certificate certificate, List<X509Certificate> chain, String issuerId,
+			X509Certificate root) {
 	}
 
 }

@@ -7,13 +7,15 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.CaCredential;
 import io.tether.pki.CertificateProfile;
 import io.tether.pki.CertificateSigner;
@@ -25,6 +27,7 @@ import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
+import io.tether.server.web.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +35,11 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The CA hierarchy kept in the database: one root and one intermediate, keys sealed under
- * the KEK. The first start creates both; every later start, on any replica, loads them.
- * The in-memory copy is derived from the database and never authoritative.
+ * The CA hierarchy kept in the database: roots and intermediates in their rotation states
+ * ({@link RotationPlan}), keys sealed under the KEK. The first start creates a root and
+ * an intermediate; every later start, on any replica, loads them and catches up with the
+ * rotation schedule. The in-memory copy is derived from the database and never
+ * authoritative.
  */
 class HierarchyAuthority implements CertificateAuthority {
 
@@ -73,12 +78,13 @@ class HierarchyAuthority implements CertificateAuthority {
 	}
 
 	/**
-	 * Loads the hierarchy, creating it on first start. When two replicas race on an empty
-	 * database, the unique (kind, generation) constraint lets one win; the other loads
-	 * what the winner wrote.
+	 * Loads the hierarchy, creating it on first start, then brings it up to date: a
+	 * server stopped past a rotation point, or past its intermediate's expiry, rotates
+	 * here and says so. When two replicas race on an empty database, the unique (kind,
+	 * generation) constraint lets one win; the other loads what the winner wrote.
 	 */
 	void start() {
-		IntermediateRotation.check(this.properties);
+		CaRotation.check(this.properties);
 		try {
 			this.hierarchy = this.transactions.execute((status) -> loadOrCreate());
 		}
@@ -86,94 +92,244 @@ class HierarchyAuthority implements CertificateAuthority {
 			logger.info("Another replica created the CA hierarchy first; loading it");
 			this.hierarchy = this.transactions.execute((status) -> load());
 		}
-		if (rotateIntermediateIfDue()) {
-			logger.info("The intermediate was past its rotation point at start; a new one is active");
+		int steps = advance();
+		if (steps > 0) {
+			logger.info("The CA hierarchy was behind its rotation schedule at start; {} step(s) taken", steps);
 		}
-		X509Certificate root = this.hierarchy.roots().get(0);
+		X509Certificate root = current().activeRoot();
 		logger.info("CA hierarchy ready: trust domain {}, root {} (SHA-256 {}), intermediate {}",
 				this.properties.trustDomain(), root.getSubjectX500Principal().getName(), Thumbprints.sha256Hex(root),
 				this.hierarchy.intermediate().certificate().getSubjectX500Principal().getName());
 	}
 
 	/**
-	 * The point of an intermediate's life at which a new one takes over: half. With every
-	 * leaf lifetime at most the other half (checked at start), a leaf is never cut short
-	 * by its issuer's expiry, and the old intermediate, now retiring, outlives every leaf
-	 * it signed.
+	 * Takes every step of the rotation plan that is due ({@link RotationPlan}), each in
+	 * its own transaction under a lock on every authority row, so that replicas racing
+	 * here take turns and the second finds the work done, and a crash between steps
+	 * leaves a state the next call continues from.
+	 * @return how many steps were taken
 	 */
-	static final double ROTATION_POINT = 0.5;
-
-	static Instant rotationPoint(X509Certificate intermediate) {
-		return CertificateSigner.pointInLife(intermediate, ROTATION_POINT);
+	int advance() {
+		int steps = 0;
+		// a handful of steps at most (a recovery creates a root, then an intermediate)
+		while (steps < 8 && Boolean.TRUE.equals(this.transactions.execute((status) -> {
+			List<AuthorityEntity> all = this.authorities.findAllForUpdate();
+			Optional<RotationPlan.Step> step = RotationPlan.next(nodes(all), this.clock.instant(),
+					this.properties.ca().intermediateTtl());
+			step.ifPresent((next) -> apply(next, all, AuditLog.SYSTEM));
+			return step.isPresent();
+		}))) {
+			steps++;
+		}
+		reload();
+		return steps;
 	}
 
 	/**
-	 * Replaces the active intermediate with a new one signed by the root once it is past
-	 * its rotation point (or expired); the old one becomes retiring. Under the active
-	 * intermediate's row lock, so replicas racing here rotate once.
-	 * @return whether this call rotated
+	 * Moves a rotation forward now, at an operator's request. An intermediate rotation
+	 * prepares the next intermediate when none is prepared, and otherwise makes the
+	 * prepared one active; an emergency rotation makes a new intermediate active at once
+	 * and revokes the active one, which leaves the bundles at once (agents re-issue what
+	 * it signed at their next sync). A root rotation prepares the next root; the next
+	 * intermediate prepared after the publication lead is signed by it.
+	 * @param kind {@code intermediate} or {@code root}
+	 * @param emergency replace the active intermediate at once
+	 * @param actor who asked, for the audit
+	 * @return what was done
+	 * @throws ApiException (409) when the request cannot be carried out now
 	 */
-	boolean rotateIntermediateIfDue() {
-		Boolean rotated = this.transactions.execute((status) -> {
-			List<AuthorityEntity> active = this.authorities
-				.findForUpdateByKindAndStatus(AuthorityEntity.Kind.INTERMEDIATE, AuthorityEntity.Status.ACTIVE);
-			if (active.isEmpty()) {
-				return false;
+	String rotate(AuthorityEntity.Kind kind, boolean emergency, String actor) {
+		String done = this.transactions.execute((status) -> {
+			List<AuthorityEntity> all = this.authorities.findAllForUpdate();
+			RotationPlan.Step step = manualStep(kind, emergency, all);
+			if (emergency) {
+				AuthorityEntity compromised = find(all, AuthorityEntity.Kind.INTERMEDIATE,
+						AuthorityEntity.Status.ACTIVE);
+				apply(step, all, actor);
+				compromised.moveTo(AuthorityEntity.Status.REVOKED);
+				all.stream()
+					.filter((authority) -> authority.getStatus() == AuthorityEntity.Status.PREPARED
+							&& authority.getKind() == AuthorityEntity.Kind.INTERMEDIATE)
+					.forEach((unused) -> unused.moveTo(AuthorityEntity.Status.RETIRED));
+				this.audit.record(actor, "authority.revoked", compromised.getId(),
+						"intermediate generation " + compromised.getGeneration() + " " + compromised.getSerialNumber()
+								+ " replaced in an emergency rotation");
+				logger.warn("Intermediate generation {} revoked in an emergency rotation", compromised.getGeneration());
+				return "revoked intermediate generation " + compromised.getGeneration() + "; " + step.reason();
 			}
-			AuthorityEntity current = active.get(0);
-			X509Certificate certificate = Pem.readCertificate(current.getCertificatePem());
-			Instant now = this.clock.instant();
-			if (now.isBefore(rotationPoint(certificate))) {
-				return false;
-			}
-			AuthorityEntity rootEntity = this.authorities.findById(current.getParentId())
-				.orElseThrow(() -> new IllegalStateException(
-						"The root of intermediate " + current.getId() + " is missing from the database"));
-			X509Certificate root = Pem.readCertificate(rootEntity.getCertificatePem());
-			KeyPair keys = KeyType.EC_P256.generate(this.random);
-			X509Certificate next = this.signer.sign(
-					new CertificateProfile.Intermediate("Tether Intermediate CA " + this.properties.trustDomain(),
-							ORGANIZATION, this.properties.ca().intermediateTtl()),
-					keys.getPublic(), new CaCredential(root, open(rootEntity)));
-			String id = UUID.randomUUID().toString();
-			save(id, AuthorityEntity.Kind.INTERMEDIATE, current.getGeneration() + 1, rootEntity.getId(), next,
-					keys.getPrivate());
-			active.forEach((previous) -> previous.retire(AuthorityEntity.Status.RETIRING));
-			this.authorities.flush();
-			this.audit.record(AuditLog.SYSTEM, "authority.rotated", id,
-					"intermediate generation " + (current.getGeneration() + 1) + " "
-							+ SerialNumbers.toHex(next.getSerialNumber()) + " replaces "
-							+ SerialNumbers.toHex(certificate.getSerialNumber()) + " (retiring until "
-							+ certificate.getNotAfter().toInstant() + ")");
-			logger.info("Intermediate rotated: generation {} ({}), valid until {}; the previous one retires at {}",
-					current.getGeneration() + 1, SerialNumbers.toHex(next.getSerialNumber()),
-					next.getNotAfter().toInstant(), certificate.getNotAfter().toInstant());
-			return true;
+			apply(step, all, actor);
+			return step.reason();
 		});
 		reload();
-		return Boolean.TRUE.equals(rotated);
+		return done;
+	}
+
+	private RotationPlan.Step manualStep(AuthorityEntity.Kind kind, boolean emergency, List<AuthorityEntity> all) {
+		Instant now = this.clock.instant();
+		AuthorityEntity activeRoot = find(all, AuthorityEntity.Kind.ROOT, AuthorityEntity.Status.ACTIVE);
+		AuthorityEntity preparedRoot = find(all, AuthorityEntity.Kind.ROOT, AuthorityEntity.Status.PREPARED);
+		if (kind == AuthorityEntity.Kind.ROOT) {
+			if (emergency) {
+				throw new ApiException(ProblemType.CONFLICT, "An emergency rotation replaces the intermediate; a root "
+						+ "rotation must be published before use: rotate the root without --emergency");
+			}
+			if (preparedRoot != null) {
+				throw new ApiException(ProblemType.CONFLICT,
+						"Root generation " + preparedRoot.getGeneration()
+								+ " is already prepared; the first intermediate prepared after "
+								+ preparedRoot.getNotBefore()
+									.plus(CertificateSigner.BACKDATE)
+									.plus(RotationPlan.publicationLead(this.properties.ca().intermediateTtl()))
+								+ " is signed by it (rotate the intermediate to move on)");
+			}
+			return new RotationPlan.Step.CreateRoot(false, "an operator asked for a root rotation");
+		}
+		AuthorityEntity prepared = find(all, AuthorityEntity.Kind.INTERMEDIATE, AuthorityEntity.Status.PREPARED);
+		if (!emergency && prepared != null) {
+			return new RotationPlan.Step.Activate(prepared.getId(), "an operator asked for an intermediate rotation");
+		}
+		String parent = null;
+		if (preparedRoot != null && !preparedRoot.node().expiredAt(now.plus(this.properties.ca().intermediateTtl()))
+				&& now.isAfter(preparedRoot.node()
+					.issuedAt()
+					.plus(RotationPlan.publicationLead(this.properties.ca().intermediateTtl())))) {
+			parent = preparedRoot.getId();
+		}
+		else if (activeRoot != null && !activeRoot.node().expiredAt(now.plus(this.properties.ca().intermediateTtl()))) {
+			parent = activeRoot.getId();
+		}
+		if (parent == null) {
+			throw new ApiException(ProblemType.CONFLICT, "No root can sign an intermediate for its whole life ("
+					+ this.properties.ca().intermediateTtl() + "); rotate the root first");
+		}
+		return new RotationPlan.Step.CreateIntermediate(parent, emergency,
+				emergency ? "an operator asked for an emergency intermediate rotation"
+						: "an operator asked for an intermediate rotation");
+	}
+
+	private void apply(RotationPlan.Step step, List<AuthorityEntity> all, String actor) {
+		Instant now = this.clock.instant();
+		switch (step) {
+			case RotationPlan.Step.CreateRoot create -> {
+				AuthorityEntity root = createRoot(all);
+				if (create.activate()) {
+					all.stream()
+						.filter((authority) -> authority.getKind() == AuthorityEntity.Kind.ROOT
+								&& (authority.getStatus() == AuthorityEntity.Status.ACTIVE
+										|| authority.getStatus() == AuthorityEntity.Status.PREPARED))
+						.forEach((old) -> old.moveTo(old.node().expiredAt(now) ? AuthorityEntity.Status.RETIRED
+								: AuthorityEntity.Status.RETIRING));
+					root.moveTo(AuthorityEntity.Status.ACTIVE);
+				}
+				record(actor, create.activate() ? "authority.activated" : "authority.prepared", root, step);
+			}
+			case RotationPlan.Step.CreateIntermediate create -> {
+				AuthorityEntity intermediate = createIntermediate(all, byId(all, create.parentId()));
+				all.add(intermediate);
+				record(actor, "authority.prepared", intermediate, step);
+				if (create.activate()) {
+					activate(intermediate, all, now);
+					record(actor, "authority.activated", intermediate, step);
+				}
+			}
+			case RotationPlan.Step.Activate activate -> {
+				AuthorityEntity intermediate = byId(all, activate.id());
+				activate(intermediate, all, now);
+				record(actor, "authority.activated", intermediate, step);
+			}
+			case RotationPlan.Step.Retire retire -> {
+				AuthorityEntity authority = byId(all, retire.id());
+				authority.moveTo(AuthorityEntity.Status.RETIRED);
+				record(actor, "authority.retired", authority, step);
+			}
+		}
+		this.authorities.flush();
 	}
 
 	/**
-	 * Marks retiring authorities retired once they expired: nothing they signed is valid.
-	 * @return how many were retired
+	 * The intermediate becomes active and the active one retires; when its root was
+	 * prepared, the root becomes active and the active root retires.
 	 */
-	int retireExpired() {
-		Integer retired = this.transactions.execute((status) -> {
-			Instant now = this.clock.instant();
-			int count = 0;
-			for (AuthorityEntity retiring : this.authorities.findByKindAndStatusOrderByGenerationAsc(
-					AuthorityEntity.Kind.INTERMEDIATE, AuthorityEntity.Status.RETIRING)) {
-				if (!retiring.getNotAfter().isAfter(now)) {
-					retiring.retire(AuthorityEntity.Status.RETIRED);
-					this.audit.record(AuditLog.SYSTEM, "authority.retired", retiring.getId(),
-							"intermediate generation " + retiring.getGeneration());
-					count++;
-				}
+	private void activate(AuthorityEntity intermediate, List<AuthorityEntity> all, Instant now) {
+		AuthorityEntity root = byId(all, intermediate.getParentId());
+		for (AuthorityEntity authority : all) {
+			if (authority.getStatus() == AuthorityEntity.Status.ACTIVE && authority != intermediate
+					&& (authority.getKind() == AuthorityEntity.Kind.INTERMEDIATE
+							|| (root.getStatus() == AuthorityEntity.Status.PREPARED && authority != root))) {
+				authority.moveTo(authority.node().expiredAt(now) ? AuthorityEntity.Status.RETIRED
+						: AuthorityEntity.Status.RETIRING);
 			}
-			return count;
-		});
-		return (retired != null) ? retired : 0;
+		}
+		root.moveTo(AuthorityEntity.Status.ACTIVE);
+		intermediate.moveTo(AuthorityEntity.Status.ACTIVE);
+	}
+
+	private void record(String actor, String action, AuthorityEntity authority, RotationPlan.Step step) {
+		String what = authority.getKind().name().toLowerCase(Locale.ROOT) + " generation " + authority.getGeneration()
+				+ " " + authority.getSerialNumber();
+		this.audit.record(actor, action, authority.getId(), what + ": " + step.reason());
+		logger.info("CA {} {} (valid until {}): {}", what, action.substring(action.indexOf('.') + 1),
+				authority.getNotAfter(), step.reason());
+	}
+
+	private static List<RotationPlan.Node> nodes(List<AuthorityEntity> all) {
+		return all.stream().map(AuthorityEntity::node).toList();
+	}
+
+	private static AuthorityEntity find(List<AuthorityEntity> all, AuthorityEntity.Kind kind,
+			AuthorityEntity.Status status) {
+		return all.stream()
+			.filter((authority) -> authority.getKind() == kind && authority.getStatus() == status)
+			.max(java.util.Comparator.comparingInt(AuthorityEntity::getGeneration))
+			.orElse(null);
+	}
+
+	private static AuthorityEntity byId(List<AuthorityEntity> all, String id) {
+		return all.stream()
+			.filter((authority) -> authority.getId().equals(id))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("Authority " + id + " is missing from the database"));
+	}
+
+	private AuthorityEntity createRoot(List<AuthorityEntity> all) {
+		int generation = nextGeneration(all, AuthorityEntity.Kind.ROOT);
+		KeyPair keys = KeyType.EC_P256.generate(this.random);
+		X509Certificate root = this.signer.selfSign(
+				new CertificateProfile.Root(rootName(generation), ORGANIZATION, this.properties.ca().rootTtl()), keys);
+		AuthorityEntity entity = save(UUID.randomUUID().toString(), AuthorityEntity.Kind.ROOT, generation, null, root,
+				keys.getPrivate());
+		all.add(entity);
+		return entity;
+	}
+
+	private AuthorityEntity createIntermediate(List<AuthorityEntity> all, AuthorityEntity rootEntity) {
+		int generation = nextGeneration(all, AuthorityEntity.Kind.INTERMEDIATE);
+		X509Certificate root = Pem.readCertificate(rootEntity.getCertificatePem());
+		KeyPair keys = KeyType.EC_P256.generate(this.random);
+		X509Certificate intermediate = this.signer.sign(
+				new CertificateProfile.Intermediate("Tether Intermediate CA " + this.properties.trustDomain(),
+						ORGANIZATION, this.properties.ca().intermediateTtl()),
+				keys.getPublic(), new CaCredential(root, open(rootEntity)));
+		return save(UUID.randomUUID().toString(), AuthorityEntity.Kind.INTERMEDIATE, generation, rootEntity.getId(),
+				intermediate, keys.getPrivate());
+	}
+
+	private static int nextGeneration(List<AuthorityEntity> all, AuthorityEntity.Kind kind) {
+		return all.stream()
+			.filter((authority) -> authority.getKind() == kind)
+			.mapToInt(AuthorityEntity::getGeneration)
+			.max()
+			.orElse(0) + 1;
+	}
+
+	/**
+	 * Root names carry their generation from the second on: a relying party that indexes
+	 * trust anchors by subject (OpenSSL's hashed directories, Java trust stores by alias)
+	 * keeps both the old and the new root during a rotation.
+	 */
+	private String rootName(int generation) {
+		String name = "Tether Root CA " + this.properties.trustDomain();
+		return (generation == 1) ? name : name + " G" + generation;
 	}
 
 	/**
@@ -192,66 +348,55 @@ class HierarchyAuthority implements CertificateAuthority {
 	}
 
 	private Hierarchy load() {
-		List<AuthorityEntity> roots = this.authorities
-			.findByKindAndStatusOrderByGenerationAsc(AuthorityEntity.Kind.ROOT, AuthorityEntity.Status.ACTIVE);
-		AuthorityEntity intermediate = this.authorities
-			.findFirstByKindAndStatusOrderByGenerationDesc(AuthorityEntity.Kind.INTERMEDIATE,
-					AuthorityEntity.Status.ACTIVE)
-			.orElse(null);
-		if (roots.isEmpty() && intermediate == null) {
+		List<AuthorityEntity> all = this.authorities.findAll();
+		if (all.isEmpty()) {
 			return null;
 		}
-		if (roots.isEmpty() || intermediate == null) {
-			throw new IllegalStateException("The CA hierarchy in the database is incomplete (roots: " + roots.size()
-					+ ", intermediate: " + (intermediate != null) + "); restore the database from a backup");
+		AuthorityEntity intermediate = find(all, AuthorityEntity.Kind.INTERMEDIATE, AuthorityEntity.Status.ACTIVE);
+		AuthorityEntity root = (intermediate != null) ? byId(all, intermediate.getParentId()) : null;
+		if (intermediate == null || root.getStatus() != AuthorityEntity.Status.ACTIVE) {
+			throw new IllegalStateException("The CA hierarchy in the database has no active intermediate under an "
+					+ "active root; restore the database from a backup");
 		}
-		PrivateKey key = open(intermediate);
-		CaCredential credential = new CaCredential(Pem.readCertificate(intermediate.getCertificatePem()), key);
-		List<X509Certificate> rootCertificates = roots.stream()
-			.map((root) -> Pem.readCertificate(root.getCertificatePem()))
-			.toList();
-		List<X509Certificate> retiring = this.authorities
-			.findByKindAndStatusOrderByGenerationAsc(AuthorityEntity.Kind.INTERMEDIATE, AuthorityEntity.Status.RETIRING)
-			.stream()
+		CaCredential credential = new CaCredential(Pem.readCertificate(intermediate.getCertificatePem()),
+				open(intermediate));
+		return new Hierarchy(trusted(all, AuthorityEntity.Kind.ROOT), Pem.readCertificate(root.getCertificatePem()),
+				credential, intermediate.getId(), trusted(all, AuthorityEntity.Kind.INTERMEDIATE));
+	}
+
+	/**
+	 * The authorities of a kind that relying parties trust: prepared, active and
+	 * retiring, by generation.
+	 */
+	private static List<X509Certificate> trusted(List<AuthorityEntity> all, AuthorityEntity.Kind kind) {
+		return all.stream()
+			.filter((authority) -> authority.getKind() == kind
+					&& (authority.getStatus() == AuthorityEntity.Status.ACTIVE
+							|| authority.getStatus() == AuthorityEntity.Status.PREPARED
+							|| authority.getStatus() == AuthorityEntity.Status.RETIRING))
+			.sorted(java.util.Comparator.comparingInt(AuthorityEntity::getGeneration))
 			.map((authority) -> Pem.readCertificate(authority.getCertificatePem()))
 			.toList();
-		return new Hierarchy(rootCertificates, credential, intermediate.getId(), retiring);
 	}
 
 	private Hierarchy create() {
-		KeyType keyType = KeyType.EC_P256;
-		String trustDomain = this.properties.trustDomain();
-		KeyPair rootKeys = keyType.generate(this.random);
-		X509Certificate root = this.signer.selfSign(new CertificateProfile.Root("Tether Root CA " + trustDomain,
-				ORGANIZATION, this.properties.ca().rootTtl()), rootKeys);
-		String rootId = UUID.randomUUID().toString();
-		save(rootId, AuthorityEntity.Kind.ROOT, null, root, rootKeys.getPrivate());
-
-		KeyPair intermediateKeys = keyType.generate(this.random);
-		CaCredential rootCredential = new CaCredential(root, rootKeys.getPrivate());
-		X509Certificate intermediate = this.signer
-			.sign(new CertificateProfile.Intermediate("Tether Intermediate CA " + trustDomain, ORGANIZATION,
-					this.properties.ca().intermediateTtl()), intermediateKeys.getPublic(), rootCredential);
-		String intermediateId = UUID.randomUUID().toString();
-		save(intermediateId, AuthorityEntity.Kind.INTERMEDIATE, rootId, intermediate, intermediateKeys.getPrivate());
+		List<AuthorityEntity> all = new ArrayList<>();
+		AuthorityEntity root = createRoot(all);
+		root.moveTo(AuthorityEntity.Status.ACTIVE);
+		AuthorityEntity intermediate = createIntermediate(all, root);
+		intermediate.moveTo(AuthorityEntity.Status.ACTIVE);
 		this.authorities.flush();
-		this.audit.record(AuditLog.SYSTEM, "authority.created", rootId,
-				"root " + SerialNumbers.toHex(root.getSerialNumber()) + ", intermediate "
-						+ SerialNumbers.toHex(intermediate.getSerialNumber()) + ", trust domain " + trustDomain);
-		logger.info("Created a new CA hierarchy for trust domain {}", trustDomain);
-		return new Hierarchy(List.of(root), new CaCredential(intermediate, intermediateKeys.getPrivate()),
-				intermediateId, List.of());
+		this.audit.record(AuditLog.SYSTEM, "authority.created", root.getId(),
+				"root " + root.getSerialNumber() + ", intermediate " + intermediate.getSerialNumber()
+						+ ", trust domain " + this.properties.trustDomain());
+		logger.info("Created a new CA hierarchy for trust domain {}", this.properties.trustDomain());
+		return load();
 	}
 
-	private void save(String id, AuthorityEntity.Kind kind, String parentId, X509Certificate certificate,
-			PrivateKey key) {
-		save(id, kind, 1, parentId, certificate, key);
-	}
-
-	private void save(String id, AuthorityEntity.Kind kind, int generation, String parentId,
+	private AuthorityEntity save(String id, AuthorityEntity.Kind kind, int generation, String parentId,
 			X509Certificate certificate, PrivateKey key) {
 		String sealed = Base64.getEncoder().encodeToString(this.kek.seal(key, associatedData(id)));
-		this.authorities.save(new AuthorityEntity(id, kind, generation, parentId,
+		return this.authorities.save(new AuthorityEntity(id, kind, generation, parentId,
 				certificate.getSubjectX500Principal().getName(), SerialNumbers.toHex(certificate.getSerialNumber()),
 				KeyType.of(certificate.getPublicKey()).id(), Pem.write(certificate), sealed,
 				certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), this.clock.instant()));
@@ -280,12 +425,17 @@ class HierarchyAuthority implements CertificateAuthority {
 		Hierarchy current = current();
 		X509Certificate certificate = this.signer.sign(profile, subjectKey, current.intermediate());
 		return new SignedCertificate(certificate, List.of(certificate, current.intermediate().certificate()),
-				current.intermediateId());
+				current.intermediateId(), current.activeRoot());
 	}
 
 	@Override
 	public List<X509Certificate> trustAnchors() {
 		return current().roots();
+	}
+
+	@Override
+	public X509Certificate activeRoot() {
+		return current().activeRoot();
 	}
 
 	@Override
@@ -295,11 +445,7 @@ class HierarchyAuthority implements CertificateAuthority {
 
 	@Override
 	public List<X509Certificate> validIntermediates() {
-		Hierarchy current = current();
-		List<X509Certificate> intermediates = new ArrayList<>();
-		intermediates.add(current.intermediate().certificate());
-		intermediates.addAll(current.retiring());
-		return intermediates;
+		return current().intermediates();
 	}
 
 	private Hierarchy current() {
@@ -310,8 +456,17 @@ class HierarchyAuthority implements CertificateAuthority {
 		return current;
 	}
 
-	private record Hierarchy(List<X509Certificate> roots, CaCredential intermediate, String intermediateId,
-			List<X509Certificate> retiring) {
+	/**
+	 * The hierarchy as this replica signs with it.
+	 *
+	 * @param roots the trusted roots (prepared, active, retiring), by generation
+	 * @param activeRoot the root of the active intermediate
+	 * @param intermediate the active intermediate and its key
+	 * @param intermediateId its id
+	 * @param intermediates the trusted intermediates (prepared, active, retiring)
+	 */
+	private record Hierarchy(List<X509Certificate> roots, X509Certificate activeRoot, CaCredential intermediate,
+			String intermediateId, List<X509Certificate> intermediates) {
 	}
 
 }

@@ -126,7 +126,7 @@ public class JoinTokens {
 	}
 
 	private String rootFingerprint() {
-		return Thumbprints.sha256Hex(this.authority.trustAnchors().get(0));
+		return Thumbprints.sha256Hex(this.authority.activeRoot());
 	}
 
 	private static String hash(String secret) {

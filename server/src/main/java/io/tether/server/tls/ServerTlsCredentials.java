@@ -2,6 +2,7 @@ package io.tether.server.tls;
 
 import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -37,8 +38,9 @@ import org.springframework.stereotype.Component;
  * The server's own TLS certificate, from its own CA: issued at start and renewed in place
  * at half its life, while the server runs. Tomcat reads it from an SSL bundle; updating
  * the bundle gives new connections the new certificate without a restart, and connections
- * already open keep theirs. Each replica holds its own certificate, so this runs on every
- * replica, not once across them.
+ * already open keep theirs. It is renewed early when the trusted roots change (a root
+ * rotation: the client trust store must hold the new root) or its issuer is revoked. Each
+ * replica holds its own certificate, so this runs on every replica, not once across them.
  */
 @Component
 class ServerTlsCredentials {
@@ -64,6 +66,9 @@ class ServerTlsCredentials {
 	private final DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
 
 	private volatile X509Certificate current;
+
+	/** The roots in the client trust store of the current bundle. */
+	private List<X509Certificate> anchors = List.of();
 
 	/** The names the first certificate was issued for; renewals keep them. */
 	private List<String> dnsNames = List.of();
@@ -91,6 +96,7 @@ class ServerTlsCredentials {
 			Issued issued = issue();
 			this.bundles.registerBundle(BUNDLE, issued.bundle());
 			this.current = issued.certificate();
+			this.anchors = issued.anchors();
 		}
 		return this.bundles;
 	}
@@ -109,25 +115,57 @@ class ServerTlsCredentials {
 			return "no certificate yet";
 		}
 		Instant due = renewalPoint(certificate);
-		if (this.clock.instant().isBefore(due)) {
+		String why;
+		if (!this.authority.trustAnchors().equals(this.anchors)) {
+			why = "the trusted roots changed";
+		}
+		else if (!issuedByTrusted(certificate)) {
+			why = "its issuer is no longer trusted";
+		}
+		else if (!this.clock.instant().isBefore(due)) {
+			why = "half its life passed";
+		}
+		else {
 			return "not due until " + due;
 		}
 		// on failure the current certificate stays, and the next check tries again
 		Issued issued = issue();
 		this.bundles.updateBundle(BUNDLE, issued.bundle());
 		this.current = issued.certificate();
-		return "renewed; valid until " + issued.certificate().getNotAfter().toInstant();
+		this.anchors = issued.anchors();
+		logger.info("Server TLS certificate renewed ({})", why);
+		return "renewed (" + why + "); valid until " + issued.certificate().getNotAfter().toInstant();
+	}
+
+	/**
+	 * Whether an intermediate relying parties still trust signed the certificate: after
+	 * an emergency rotation, the server's certificate is replaced at the next check.
+	 */
+	private boolean issuedByTrusted(X509Certificate certificate) {
+		for (X509Certificate intermediate : this.authority.validIntermediates()) {
+			try {
+				certificate.verify(intermediate.getPublicKey());
+				return true;
+			}
+			catch (GeneralSecurityException ex) {
+				// another intermediate
+			}
+		}
+		return false;
 	}
 
 	static Instant renewalPoint(X509Certificate certificate) {
 		return CertificateSigner.pointInLife(certificate, 0.5);
 	}
 
-	private record Issued(X509Certificate certificate, SslBundle bundle) {
+	private record Issued(X509Certificate certificate, SslBundle bundle, List<X509Certificate> anchors) {
 	}
 
 	private Issued issue() {
 		List<String> dnsNames = this.dnsNames;
+		// the client certificates accepted: every root relying parties trust, so that an
+		// agent renewed under a new root is accepted as soon as that root signs
+		List<X509Certificate> anchors = this.authority.trustAnchors();
 		KeyPair keys = KeyType.EC_P256.generate(this.random);
 		SignedCertificate signed = this.issuer.issue(
 				new CertificateProfile.Leaf(this.properties.serverId(), dnsNames, this.properties.server().tlsTtl()),
@@ -143,12 +181,13 @@ class ServerTlsCredentials {
 		// fingerprint
 		// from its join token pins the root it is shown, then validates the chain to it
 		List<X509Certificate> chain = new ArrayList<>(signed.chain());
-		chain.addAll(this.authority.trustAnchors());
+		chain.add(signed.root());
 		KeyStore keyStore = Pkcs12.keyStore(keys.getPrivate(), chain, password);
-		KeyStore trustStore = Pkcs12.trustStore(this.authority.trustAnchors());
+		KeyStore trustStore = Pkcs12.trustStore(anchors);
 		// with a bundle, Tomcat takes protocols and suites from the bundle's options
 		return new Issued(signed.certificate(),
-				SslBundle.of(SslStoreBundle.of(keyStore, new String(password), trustStore), null, this.options));
+				SslBundle.of(SslStoreBundle.of(keyStore, new String(password), trustStore), null, this.options),
+				anchors);
 	}
 
 }
