@@ -45,10 +45,12 @@ final class AgentStatus implements AutoCloseable {
 	}
 
 	/**
-	 * One certificate the agent keeps: its own ("agent") or a workload's.
+	 * One certificate the agent keeps: its own ("agent") or a workload's, and what it
+	 * waits for beyond a renewal ({@code condition}, such as "re-attesting"), if
+	 * anything.
 	 */
 	record Item(String name, String spiffeId, String serialNumber, Instant notAfter, Instant nextAttempt,
-			int consecutiveFailures, String lastError) {
+			int consecutiveFailures, String lastError, String condition) {
 
 		Map<String, Object> toJson() {
 			Map<String, Object> json = new LinkedHashMap<>();
@@ -59,13 +61,14 @@ final class AgentStatus implements AutoCloseable {
 			json.put("nextAttempt", this.nextAttempt);
 			json.put("consecutiveFailures", this.consecutiveFailures);
 			json.put("lastError", this.lastError);
+			json.put("condition", this.condition);
 			return json;
 		}
 
 		static Item fromJson(Map<?, ?> json) {
 			return new Item(Json.string(json, "name"), optional(json, "spiffeId"), optional(json, "serialNumber"),
 					instant(json, "notAfter"), instant(json, "nextAttempt"), count(json, "consecutiveFailures"),
-					optional(json, "lastError"));
+					optional(json, "lastError"), optional(json, "condition"));
 		}
 
 	}
@@ -132,10 +135,21 @@ final class AgentStatus implements AutoCloseable {
 	 * @param error the last failure's reason, or {@code null} after a success
 	 */
 	void record(String name, X509Certificate certificate, Instant nextAttempt, int failures, String error) {
+		record(name, null, certificate, nextAttempt, failures, error);
+	}
+
+	/**
+	 * Records where a renewable stands, and what it waits for.
+	 * @param condition what it waits for beyond a renewal, or {@code null} for nothing
+	 */
+	void record(String name, String condition, X509Certificate certificate, Instant nextAttempt, int failures,
+			String error) {
 		String spiffeId = (certificate != null) ? SpiffeId.of(certificate).map(SpiffeId::toString).orElse(null) : null;
-		this.items.put(name, new Item(name, spiffeId,
-				(certificate != null) ? SerialNumbers.toHex(certificate.getSerialNumber()) : null,
-				(certificate != null) ? certificate.getNotAfter().toInstant() : null, nextAttempt, failures, error));
+		this.items.put(name,
+				new Item(name, spiffeId,
+						(certificate != null) ? SerialNumbers.toHex(certificate.getSerialNumber()) : null,
+						(certificate != null) ? certificate.getNotAfter().toInstant() : null, nextAttempt, failures,
+						error, condition));
 		save();
 	}
 
@@ -171,8 +185,10 @@ final class AgentStatus implements AutoCloseable {
 	 */
 	void serve(int port) throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
-		this.server.createContext("/healthz", (exchange) -> respond(exchange, "text/plain", healthy() ? 200 : 503,
-				healthy() ? "ok\n" : "certificate expired\n"));
+		this.server.createContext("/healthz", (exchange) -> {
+			String problems = problems();
+			respond(exchange, "text/plain", problems.isEmpty() ? 200 : 503, problems.isEmpty() ? "ok\n" : problems);
+		});
 		this.server.createContext("/metrics",
 				(exchange) -> respond(exchange, "text/plain; version=0.0.4", 200, metrics()));
 		this.server.start();
@@ -184,9 +200,25 @@ final class AgentStatus implements AutoCloseable {
 		return this.server.getAddress().getPort();
 	}
 
-	private boolean healthy() {
+	/**
+	 * What makes the agent unhealthy, for {@code /healthz}: what it waits for (a new join
+	 * token...), a line each, else an expired certificate; empty when healthy.
+	 */
+	String problems() {
+		StringBuilder conditions = new StringBuilder();
+		for (Item item : this.items.values()) {
+			if (item.condition() != null) {
+				conditions.append(item.name()).append(": ").append(item.condition()).append('\n');
+			}
+		}
+		if (!conditions.isEmpty()) {
+			return conditions.toString();
+		}
 		Instant now = this.clock.instant();
-		return this.items.values().stream().allMatch((item) -> item.notAfter() == null || item.notAfter().isAfter(now));
+		boolean expired = this.items.values()
+			.stream()
+			.anyMatch((item) -> item.notAfter() != null && !item.notAfter().isAfter(now));
+		return expired ? "certificate expired\n" : "";
 	}
 
 	String metrics() {

@@ -28,6 +28,18 @@ interface CertificateAuthority {
 	/** Renews the agent's own certificate. */
 	Issued renewAgent(Csr csr) throws ServerClient.ServerException;
 
+	/**
+	 * Re-attests: a new agent certificate for the key of the last one, which may have
+	 * expired, without a client certificate; the server is trusted through the bundle the
+	 * agent holds.
+	 * @param agent the agent's name
+	 * @param certificate its last agent certificate
+	 * @param csr signed with that certificate's key
+	 * @param bundle the trust anchors the agent holds
+	 */
+	Issued reattest(String agent, X509Certificate certificate, Csr csr, List<X509Certificate> bundle)
+			throws ServerClient.ServerException;
+
 	/** The registration entries assigned to this agent. */
 	List<Entry> entries() throws ServerClient.ServerException;
 

@@ -1,6 +1,7 @@
 package io.tether.agent;
 
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import io.tether.api.CsrRequest;
 import io.tether.api.EnrollRequest;
 import io.tether.api.EntryCsrRequest;
 import io.tether.api.EntryList;
+import io.tether.api.ReattestRequest;
 import io.tether.pki.Csr;
 import io.tether.pki.Pem;
 
@@ -46,6 +48,18 @@ final class HttpCertificateAuthority implements CertificateAuthority {
 	public Issued renewAgent(Csr csr) throws ServerClient.ServerException {
 		return issued(Records.read(client().post("/v1/agents/self/renew", Records.write(new CsrRequest(csr.toPem()))),
 				AgentIssued.class));
+	}
+
+	@Override
+	public Issued reattest(String agent, X509Certificate certificate, Csr csr, List<X509Certificate> bundle)
+			throws ServerClient.ServerException {
+		return issued(
+				Records.read(
+						ServerClient.trusting(this.servers, bundle)
+							.post("/v1/agents/reattest",
+									Records.write(
+											new ReattestRequest(agent, Pem.write(List.of(certificate)), csr.toPem()))),
+						AgentIssued.class));
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package io.tether.agent;
 
-import java.io.IOException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -8,14 +7,14 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.tether.pki.Csr;
-import io.tether.pki.KeyType;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
 
 /**
  * The agent's own identity as a {@link RenewalLoop.Renewable}: the first successful
  * attempt loads it from the data directory (or enrolls with the join token when there is
- * none), every later one renews it.
+ * none), every later one renews it; one that expired or is shut out comes back through
+ * {@link Comeback}.
  */
 final class IdentityRenewal implements RenewalLoop.Renewable {
 
@@ -29,7 +28,14 @@ final class IdentityRenewal implements RenewalLoop.Renewable {
 
 	private final Consumer<IdentityStore.Identity> onReady;
 
+	private final Enrollment enrollment;
+
+	private final Comeback comeback;
+
 	private volatile IdentityStore.Identity identity;
+
+	/** The identity found on disk, while it is not ready yet (it is coming back). */
+	private volatile IdentityStore.Identity loaded;
 
 	/**
 	 * @param onReady called once, with the identity loaded or enrolled, before anything
@@ -42,6 +48,8 @@ final class IdentityRenewal implements RenewalLoop.Renewable {
 		this.ca = ca;
 		this.clock = clock;
 		this.onReady = onReady;
+		this.enrollment = new Enrollment(config, store, ca, clock);
+		this.comeback = new Comeback(config, store, ca, this.enrollment, clock);
 	}
 
 	@Override
@@ -51,8 +59,13 @@ final class IdentityRenewal implements RenewalLoop.Renewable {
 
 	@Override
 	public X509Certificate current() {
-		IdentityStore.Identity current = this.identity;
+		IdentityStore.Identity current = (this.identity != null) ? this.identity : this.loaded;
 		return (current != null) ? current.certificate() : null;
+	}
+
+	@Override
+	public String condition() {
+		return this.comeback.condition();
 	}
 
 	@Override
@@ -70,12 +83,13 @@ final class IdentityRenewal implements RenewalLoop.Renewable {
 	private IdentityStore.Identity bootstrap() throws Exception {
 		if (this.store.exists()) {
 			IdentityStore.Identity loaded = this.store.load();
+			this.loaded = loaded;
 			Log.info("identity loaded spiffeId=" + spiffeId(loaded.certificate()) + " notAfter="
 					+ loaded.certificate().getNotAfter().toInstant() + " (no re-enrollment)");
-			return loaded;
+			return this.comeback.due(loaded) ? this.comeback.attempt(loaded) : loaded;
 		}
 		try {
-			return enroll();
+			return this.enrollment.enroll(this.config.resolveJoinToken());
 		}
 		catch (ServerClient.ServerException ex) {
 			if (ex.isRefused()) {
@@ -86,42 +100,35 @@ final class IdentityRenewal implements RenewalLoop.Renewable {
 		}
 	}
 
-	private IdentityStore.Identity enroll() throws ServerClient.ServerException, IOException {
-		String token = this.config.resolveJoinToken();
-		String[] parts = token.split("\\.");
-		if (parts.length != 4) {
-			throw new ServerClient.ServerException(
-					"the join token is malformed: expected tj1.<id>.<secret>.<root-sha256>", true);
-		}
-		KeyPair keys = KeyType.EC_P256.generate();
-		SpiffeId asked = (this.config.name() != null)
-				? new SpiffeId(this.config.trustDomain(), "/agent/" + this.config.name()) : null;
-		CertificateAuthority.Enrolled enrolled = this.ca.enroll(token, parts[3], Csr.create(keys, asked, List.of()));
-		IdentityStore.Identity fresh = new IdentityStore.Identity(keys.getPrivate(), enrolled.issued().chain(),
-				enrolled.issued().bundle(), this.clock.instant());
-		this.store.save(fresh);
-		X509Certificate certificate = fresh.certificate();
-		Log.info("enrolled agent=" + enrolled.agent() + " spiffeId=" + spiffeId(certificate) + " notAfter="
-				+ certificate.getNotAfter().toInstant());
-		return fresh;
-	}
-
-	private RenewalLoop.Held renew() throws ServerClient.ServerException, IOException {
+	private RenewalLoop.Held renew() throws Exception {
 		IdentityStore.Identity held = this.identity;
-		X509Certificate current = held.certificate();
-		if (!current.getNotAfter().toInstant().isAfter(this.clock.instant())) {
-			Log.error("agent certificate expired at " + current.getNotAfter().toInstant()
-					+ "; it cannot renew itself any more: re-enroll with a new join token");
+		if (this.comeback.due(held)) {
+			return adopt(this.comeback.attempt(held));
 		}
-		CertificateAuthority.Issued renewed = this.ca
-			.renewAgent(Csr.create(new KeyPair(current.getPublicKey(), held.key()), spiffeId(current), List.of()));
+		X509Certificate current = held.certificate();
+		CertificateAuthority.Issued renewed;
+		try {
+			renewed = this.ca
+				.renewAgent(Csr.create(new KeyPair(current.getPublicKey(), held.key()), spiffeId(current), List.of()));
+		}
+		catch (ServerClient.ServerException ex) {
+			if (!Comeback.shutOut(ex)) {
+				throw ex;
+			}
+			Log.error("agent certificate renewal refused: " + ex.getMessage());
+			return adopt(this.comeback.attempt(held));
+		}
 		IdentityStore.Identity fresh = new IdentityStore.Identity(held.key(), renewed.chain(), renewed.bundle(),
 				this.clock.instant());
 		this.store.save(fresh);
-		this.identity = fresh;
-		this.ca.authenticateAs(fresh);
 		Log.info("agent certificate renewed serial=" + SerialNumbers.toHex(renewed.certificate().getSerialNumber())
 				+ " notAfter=" + renewed.certificate().getNotAfter().toInstant());
+		return adopt(fresh);
+	}
+
+	private RenewalLoop.Held adopt(IdentityStore.Identity fresh) {
+		this.identity = fresh;
+		this.ca.authenticateAs(fresh);
 		return new RenewalLoop.Held(fresh.certificate(), fresh.receivedAt());
 	}
 

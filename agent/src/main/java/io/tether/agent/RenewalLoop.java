@@ -79,6 +79,14 @@ final class RenewalLoop {
 		 */
 		X509Certificate current();
 
+		/**
+		 * What it is waiting for beyond a renewal (such as a new join token), for the
+		 * status; {@code null} when nothing.
+		 */
+		default String condition() {
+			return null;
+		}
+
 	}
 
 	/**
@@ -113,7 +121,8 @@ final class RenewalLoop {
 			held = renewable.attempt();
 		}
 		catch (Fatal ex) {
-			this.status.record(name, renewable.current(), null, failuresBefore + 1, ex.getMessage());
+			this.status.record(name, renewable.condition(), renewable.current(), null, failuresBefore + 1,
+					ex.getMessage());
 			this.onFatal.run();
 			return;
 		}
@@ -125,13 +134,13 @@ final class RenewalLoop {
 			Log.warn("renewal failed item=" + name + " attempt=" + failures + " retryIn=" + wait + " reason=\"" + reason
 					+ "\"");
 			warnIfAboutToExpire(name, current);
-			this.status.record(name, current, this.clock.instant().plus(wait), failures, reason);
+			this.status.record(name, renewable.condition(), current, this.clock.instant().plus(wait), failures, reason);
 			this.scheduler.schedule(() -> attempt(renewable, failures), wait);
 			return;
 		}
 		Duration wait = Renewal.untilRenewal(held.receivedAt(), held.certificate().getNotAfter().toInstant(),
 				this.clock.instant(), this.fraction, this.jitter, this.random);
-		this.status.record(name, held.certificate(), this.clock.instant().plus(wait), 0, null);
+		this.status.record(name, renewable.condition(), held.certificate(), this.clock.instant().plus(wait), 0, null);
 		this.scheduler.schedule(() -> attempt(renewable, 0), wait);
 	}
 
@@ -154,7 +163,8 @@ final class RenewalLoop {
 	 * little.
 	 */
 	private static String reason(Exception ex) {
-		if (ex instanceof ServerClient.ServerException || ex instanceof DeliveryException) {
+		if (ex instanceof ServerClient.ServerException || ex instanceof DeliveryException
+				|| ex instanceof Comeback.Waiting) {
 			return ex.getMessage();
 		}
 		return ex.toString();

@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 import io.tether.api.Problem;
+import io.tether.api.ProblemType;
 import io.tether.pki.TlsContexts;
 
 /**
@@ -97,6 +98,14 @@ final class ServerClient {
 	}
 
 	/**
+	 * A client without a client certificate that trusts the bundle: for re-attestation,
+	 * when the agent's own certificate has expired and would fail the handshake.
+	 */
+	static ServerClient trusting(List<URI> servers, List<X509Certificate> bundle) {
+		return new ServerClient(servers, TlsContexts.trusting(bundle).getSocketFactory(), REQUEST_TIMEOUT);
+	}
+
+	/**
 	 * A client that authenticates with the agent's certificate and trusts the bundle.
 	 */
 	static ServerClient mutual(List<URI> servers, PrivateKey key, List<X509Certificate> chain,
@@ -129,7 +138,7 @@ final class ServerClient {
 				String detail = problemDetail(response.body());
 				if (response.status() / 100 == 4) {
 					throw new ServerException(server + " refused " + path + " (" + response.status() + "): " + detail,
-							true);
+							true, problemType(response.body()));
 				}
 				last = new ServerException(server + " failed " + path + " (" + response.status() + "): " + detail,
 						false);
@@ -222,6 +231,15 @@ final class ServerClient {
 		}
 	}
 
+	private static ProblemType problemType(String body) {
+		try {
+			return Records.read(Json.parseObject(body), Problem.class).problemType().orElse(null);
+		}
+		catch (Json.JsonException ex) {
+			return null;
+		}
+	}
+
 	private static PinnedRootTrustManager.Untrusted untrusted(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof PinnedRootTrustManager.Untrusted untrusted) {
@@ -248,13 +266,28 @@ final class ServerClient {
 
 		private final boolean refused;
 
+		private final ProblemType problem;
+
 		ServerException(String message, boolean refused) {
+			this(message, refused, null);
+		}
+
+		/**
+		 * @param problem the type of the server's problem document, or {@code null}
+		 */
+		ServerException(String message, boolean refused, ProblemType problem) {
 			super(message);
 			this.refused = refused;
+			this.problem = problem;
 		}
 
 		boolean isRefused() {
 			return this.refused;
+		}
+
+		/** The type of the server's refusal, or {@code null} when it named none. */
+		ProblemType problem() {
+			return this.problem;
 		}
 
 	}

@@ -131,6 +131,12 @@ public final class TetherAgent {
 			return 1;
 		}
 		Instant now = Instant.now();
+		snapshot.certificates()
+			.stream()
+			.filter((item) -> item.name().equals("agent"))
+			.findFirst()
+			.ifPresent(
+					(agent) -> out.println("agent: " + ((agent.condition() != null) ? agent.condition() : "normal")));
 		out.printf("%-8s %-48s %-12s %-22s %-10s %s%n", "NAME", "SPIFFE ID", "EXPIRES IN", "NEXT ATTEMPT", "FAILURES",
 				"LAST ERROR");
 		for (AgentStatus.Item item : snapshot.certificates()) {

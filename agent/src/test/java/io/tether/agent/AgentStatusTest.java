@@ -104,6 +104,20 @@ class AgentStatusTest {
 		assertThat(get("/healthz")).isEqualTo(new Response(503, "text/plain", "certificate expired\n"));
 	}
 
+	@Test
+	void healthzSaysWhatTheAgentWaitsFor() throws IOException {
+		X509Certificate agent = this.pki.leaf(KeyType.EC_P256, Duration.ofMinutes(5), "spiffe://td.example/agent/a")
+			.certificate();
+		this.status.record("agent", "waiting for a new join token in /etc/tether/join-token", agent,
+				NOW.plusSeconds(150), 3, "re-attestation refused");
+		this.status.serve(0);
+
+		assertThat(get("/healthz")).isEqualTo(
+				new Response(503, "text/plain", "agent: waiting for a new join token in /etc/tether/join-token\n"));
+		assertThat(AgentStatus.read(this.dir).certificates().get(0).condition())
+			.isEqualTo("waiting for a new join token in /etc/tether/join-token");
+	}
+
 	private record Response(int status, String contentType, String body) {
 	}
 

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.tether.api.ProblemType;
 import io.tether.pki.CertificateProfile;
 import io.tether.pki.CertificateSigner;
 import io.tether.pki.Csr;
@@ -42,6 +44,16 @@ final class FakeCa implements CertificateAuthority {
 
 	volatile IdentityStore.Identity authenticatedAs;
 
+	/** When set, re-attestation is refused with this problem. */
+	volatile ProblemType refuseReattest;
+
+	/** When set, agent renewal is refused with this problem. */
+	volatile ProblemType refuseRenewal;
+
+	final List<String> reattested = new ArrayList<>();
+
+	final Set<String> usedTokens = ConcurrentHashMap.newKeySet();
+
 	FakeCa(Clock clock) {
 		this.clock = clock;
 		this.pki = TestPki.root(clock, KeyType.EC_P256).intermediate();
@@ -59,8 +71,9 @@ final class FakeCa implements CertificateAuthority {
 	@Override
 	public Enrolled enroll(String joinToken, String rootSha256, Csr csr) throws ServerClient.ServerException {
 		available();
-		if (this.refuseEnrollment) {
-			throw new ServerClient.ServerException("join-token-invalid: join token already used", true);
+		if (this.refuseEnrollment || !this.usedTokens.add(joinToken)) {
+			throw new ServerClient.ServerException("join-token-invalid: join token already used", true,
+					ProblemType.INVALID_JOIN_TOKEN);
 		}
 		return new Enrolled("host-1", sign(AGENT, csr, List.of(), this.agentLifetime));
 	}
@@ -73,6 +86,24 @@ final class FakeCa implements CertificateAuthority {
 	@Override
 	public Issued renewAgent(Csr csr) throws ServerClient.ServerException {
 		available();
+		if (this.refuseRenewal != null) {
+			throw new ServerClient.ServerException("renewal refused", true, this.refuseRenewal);
+		}
+		return sign(AGENT, csr, List.of(), this.agentLifetime);
+	}
+
+	@Override
+	public Issued reattest(String agent, X509Certificate certificate, Csr csr, List<X509Certificate> bundle)
+			throws ServerClient.ServerException {
+		available();
+		if (this.refuseReattest != null) {
+			throw new ServerClient.ServerException("re-attestation refused: " + this.refuseReattest, true,
+					this.refuseReattest);
+		}
+		if (!csr.publicKey().equals(certificate.getPublicKey())) {
+			throw new ServerClient.ServerException("key-mismatch", true, ProblemType.KEY_MISMATCH);
+		}
+		this.reattested.add(agent);
 		return sign(AGENT, csr, List.of(), this.agentLifetime);
 	}
 

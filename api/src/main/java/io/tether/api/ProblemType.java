@@ -40,6 +40,12 @@ public enum ProblemType {
 
 	NOT_AGENT("not-agent", 403, "Agent certificate required"),
 
+	AGENT_EVICTED("agent-evicted", 403, "Agent evicted"),
+
+	KEY_MISMATCH("key-mismatch", 403, "CSR key does not match the certificate"),
+
+	REATTEST_GRACE_PASSED("reattest-grace-passed", 403, "Re-attestation grace period passed"),
+
 	ENTRY_NOT_ASSIGNED("entry-not-assigned", 403, "Entry not assigned to this agent"),
 
 	NOT_REVOCABLE("not-revocable", 403, "Certificate not revocable through the API"),

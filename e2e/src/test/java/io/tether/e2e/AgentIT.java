@@ -11,9 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.tether.pki.Pem;
+import io.tether.pki.SerialNumbers;
 import io.tether.pki.testing.Commands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +137,65 @@ class AgentIT {
 			own.start();
 			RunningProcess.await("a renewal once the server is back", Duration.ofSeconds(90),
 					() -> !kept.equals(serialOf(out)));
+		}
+	}
+
+	/**
+	 * Agent certificates live 20 s here: both agents are stopped until theirs have
+	 * expired. The one still enrolled comes back by itself with its key and its workload
+	 * is served again; the evicted one says so and obtains nothing.
+	 */
+	@Test
+	void agentStoppedLongerThanItsCertificateComesBackByItselfAndAnEvictedOneDoesNot() throws IOException {
+		try (TetherServer own = new TetherServer(this.work.resolve("server-comeback"), RunningProcess.freePort())
+			.with("--tether.agent.ttl=PT20S")) {
+			own.start();
+			Path out = this.work.resolve("comeback");
+			own.createEntry(id("ns/comeback"), "host-back", List.of(), "PT30S");
+			RunningProcess back = startAgent("host-back", own, workload(id("ns/comeback"), out, null));
+			RunningProcess evicted = startAgent("host-out", own, "");
+			RunningProcess.await("the first certificate", Duration.ofSeconds(30), () -> leafIfPresent(out) != null);
+			evicted.awaitLog("enrolled agent=host-out", Duration.ofSeconds(30));
+			back.close();
+			evicted.close();
+			own.post("/v1/agents/host-out/evict", Map.of());
+			Path identity = this.work.resolve("agent-host-back/identity/agent-cert.pem");
+			X509Certificate away = Pem.readCertificate(Files.readString(identity));
+			Instant expired = away.getNotAfter().toInstant().plusSeconds(2);
+			RunningProcess.await("the agent certificates expired", Duration.ofSeconds(40),
+					() -> Instant.now().isAfter(expired));
+			long outIssued = own.get("/v1/certificates?spiffeId=" + id("agent/host-out")).get("certificates").size();
+			BigInteger workloadBefore = serialOf(out);
+
+			RunningProcess again = startAgent("host-back", own, workload(id("ns/comeback"), out, null),
+					"not-a-valid-token");
+			again.awaitLog("agent re-attested", Duration.ofSeconds(60));
+			X509Certificate returned = Pem.readCertificate(Files.readString(identity));
+			assertThat(returned.getPublicKey()).as("the same key").isEqualTo(away.getPublicKey());
+			assertThat(returned.getNotAfter().toInstant()).isAfter(Instant.now());
+			assertThat(own.get("/v1/agents/host-back").get("certificateSerial").asString())
+				.isEqualTo(SerialNumbers.toHex(returned.getSerialNumber()));
+			RunningProcess.await("the workload served again", Duration.ofSeconds(60),
+					() -> !workloadBefore.equals(serialOf(out)));
+			assertThat(again.count("enrolled agent=")).as("one enrollment in all (both runs log to one file)")
+				.isEqualTo(1);
+
+			RunningProcess out2 = startAgent("host-out", own, "", "not-a-valid-token");
+			out2.awaitLog("agent-evicted", Duration.ofSeconds(60));
+			Path status = this.work.resolve("agent-host-out/status.json");
+			RunningProcess.await("the status says evicted", Duration.ofSeconds(30),
+					() -> read(status).contains("evicted: waiting for a new join token"));
+			assertThat(own.get("/v1/certificates?spiffeId=" + id("agent/host-out")).get("certificates").size())
+				.isEqualTo(outIssued);
+		}
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.exists(file) ? Files.readString(file) : "";
+		}
+		catch (IOException ex) {
+			return "";
 		}
 	}
 

@@ -39,6 +39,8 @@ final class TetherServer implements AutoCloseable {
 
 	private final String trustDomain;
 
+	private final List<String> settings = new ArrayList<>();
+
 	TetherServer(Path dataDir, int port) {
 		this(dataDir, port, TRUST_DOMAIN);
 	}
@@ -49,11 +51,20 @@ final class TetherServer implements AutoCloseable {
 		this.trustDomain = trustDomain;
 	}
 
+	/**
+	 * Adds server settings ({@code --tether.agent.ttl=PT20S}) to every start.
+	 */
+	TetherServer with(String... settings) {
+		this.settings.addAll(List.of(settings));
+		return this;
+	}
+
 	TetherServer start() {
 		List<String> command = new ArrayList<>(
 				List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar", System.getProperty("tether.server.jar"),
 						"--server.port=" + this.port, "--tether.data-dir=" + this.dataDir,
 						"--tether.trust-domain=" + this.trustDomain, "--tether.issuance.min-ttl=PT30S"));
+		command.addAll(this.settings);
 		this.process = RunningProcess.start(command, this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log"));
 		this.process.awaitLog("Tether CA is running", Duration.ofSeconds(120));
 		return this;

@@ -98,8 +98,22 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 
 	/**
 	 * @param ttl the lifetime of an agent's own certificate, at enrollment and renewal
+	 * @param reattestGrace how long after its certificate expired an agent may still
+	 * re-attest with its key ({@code POST /v1/agents/reattest}) instead of needing a new
+	 * join token; zero refuses every expired certificate
 	 */
-	public record Agent(@DefaultValue("PT24H") Duration ttl) {
+	public record Agent(@DefaultValue("PT24H") Duration ttl, @DefaultValue("P7D") Duration reattestGrace) {
+
+		public Agent {
+			if (ttl.isNegative() || ttl.isZero()) {
+				throw new IllegalArgumentException("tether.agent.ttl must be positive");
+			}
+			if (reattestGrace.isNegative()) {
+				throw new IllegalArgumentException(
+						"tether.agent.reattest-grace must not be negative (zero turns re-attestation off)");
+			}
+		}
+
 	}
 
 	/**

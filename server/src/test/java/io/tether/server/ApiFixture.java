@@ -44,10 +44,18 @@ final class ApiFixture implements AutoCloseable {
 	}
 
 	static ApiFixture start(ServerScenarios.Database database) throws IOException {
+		return start(database, Map.of());
+	}
+
+	/**
+	 * @param settings server settings on top of the fixture's own
+	 */
+	static ApiFixture start(ServerScenarios.Database database, Map<String, Object> settings) throws IOException {
 		Path workDir = Files.createTempDirectory("tether-api-it");
 		Map<String, Object> properties = new HashMap<>(database.properties());
 		properties.put("tether.trust-domain", TD);
 		properties.put("tether.issuance.min-ttl", "PT30S");
+		properties.putAll(settings);
 		try {
 			return new ApiFixture(workDir, database, RunningServer.start(workDir.resolve("data"), properties));
 		}

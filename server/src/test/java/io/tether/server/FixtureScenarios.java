@@ -1,6 +1,7 @@
 package io.tether.server;
 
 import java.io.IOException;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +19,16 @@ abstract class FixtureScenarios {
 
 	abstract ServerScenarios.Database newDatabase();
 
+	/**
+	 * Server settings a scenario class needs on top of the fixture's.
+	 */
+	Map<String, Object> settings() {
+		return Map.of();
+	}
+
 	@BeforeAll
 	void startServer() throws IOException {
-		this.fixture = ApiFixture.start(newDatabase());
+		this.fixture = ApiFixture.start(newDatabase(), settings());
 		this.server = this.fixture.server();
 	}
 

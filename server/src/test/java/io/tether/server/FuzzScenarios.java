@@ -17,6 +17,7 @@ import java.util.Random;
 import io.tether.api.Problem;
 import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
+import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
 import org.junit.jupiter.api.Test;
@@ -197,6 +198,8 @@ abstract class FuzzScenarios extends FixtureScenarios {
 		targets.add(new Target("POST", "/v1/agents/nobody/evict", Identity.ADMIN, null));
 		targets.add(new Target("POST", "/v1/agents/enroll", Identity.ANONYMOUS,
 				body("joinToken", token, "csr", enrollCsr)));
+		targets.add(new Target("POST", "/v1/agents/reattest", Identity.ANONYMOUS,
+				body("agent", "host-fuzz", "certificate", Pem.write(List.of(agent.chain().get(0))), "csr", agentCsr)));
 		targets.add(new Target("GET", "/v1/agents/self/entries", Identity.AGENT, null));
 		targets.add(new Target("POST", "/v1/agents/self/renew", Identity.AGENT, body("csr", agentCsr)));
 		targets.add(new Target("POST", "/v1/agents/self/certificates", Identity.AGENT,

@@ -1,15 +1,18 @@
 package io.tether.server.certificate;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import io.tether.api.CertificateView;
+import io.tether.pki.Pem;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -29,6 +32,31 @@ public class Certificates {
 	 * The soonest-expiring valid certificate.
 	 */
 	public record Expiry(String serialNumber, String spiffeId, Instant notAfter) {
+	}
+
+	/**
+	 * A certificate exactly as this CA signed and recorded it.
+	 *
+	 * @param certificate the certificate
+	 * @param spiffeId the SPIFFE ID it was issued for
+	 * @param revoked whether it was revoked
+	 */
+	public record Recorded(X509Certificate certificate, String spiffeId, boolean revoked) {
+	}
+
+	/**
+	 * The record of a serial number, locked until the caller's transaction ends, for
+	 * checks that rest on this CA's own records rather than on a chain that an
+	 * intermediate's rotation may have left unverifiable: a revocation committing
+	 * meanwhile waits for the caller, or the caller sees it.
+	 * @param serialHex the serial number, hex
+	 * @return the record, or empty when this CA never issued that serial number
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Optional<Recorded> findForUpdate(String serialHex) {
+		return this.certificates.findForUpdateBySerialNumber(serialHex)
+			.map((record) -> new Recorded(Pem.readCertificate(record.getCertificatePem()), record.getSpiffeId(),
+					record.getStatus() == CertificateRecord.Status.REVOKED));
 	}
 
 	@Transactional(readOnly = true)

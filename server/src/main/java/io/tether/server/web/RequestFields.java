@@ -1,5 +1,6 @@
 package io.tether.server.web;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import io.tether.pki.Csr;
 import io.tether.pki.DnsNames;
 import io.tether.pki.InvalidCsrException;
 import io.tether.pki.InvalidSpiffeIdException;
+import io.tether.pki.Pem;
+import io.tether.pki.PkiException;
 import io.tether.pki.SpiffeId;
 
 /**
@@ -39,6 +42,29 @@ public final class RequestFields {
 		catch (InvalidCsrException ex) {
 			throw new ApiException(ProblemType.INVALID_CSR, ex.getMessage());
 		}
+	}
+
+	/**
+	 * One PEM certificate, nothing else: a chain or extra blocks are refused rather than
+	 * read in part.
+	 */
+	public static X509Certificate certificate(String field, String pem) {
+		if (pem == null || pem.isBlank()) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'" + field + "' is required: a PEM 'CERTIFICATE'");
+		}
+		List<X509Certificate> certificates;
+		try {
+			certificates = Pem.readCertificates(pem);
+		}
+		catch (PkiException ex) {
+			throw new ApiException(ProblemType.BAD_REQUEST,
+					"'" + field + "' is not a PEM certificate: " + ex.getMessage());
+		}
+		if (certificates.size() != 1) {
+			throw new ApiException(ProblemType.BAD_REQUEST,
+					"'" + field + "' must hold exactly one PEM 'CERTIFICATE' block, not " + certificates.size());
+		}
+		return certificates.get(0);
 	}
 
 	public static SpiffeId spiffeId(String value) {
