@@ -79,6 +79,40 @@ class CliIT {
 	}
 
 	@Test
+	void caRotateMovesRotationsForwardSaysWhatItDidAndRefusesWhatCannotBeDone() throws IOException {
+		// a server of its own: the others' tests expect one root and one intermediate
+		try (TetherServer rotating = new TetherServer(this.work.resolve("rotating"), RunningProcess.freePort())
+			.start()) {
+			TetherCommand tether = new TetherCommand(this.work,
+					Map.of("TETHER_CONFIG", rotating.adminDir().resolve("config.yaml").toString()));
+			TetherCommand.Result shown = tether.run("ca", "show");
+			assertThat(shown.out()).contains("NEXT", "prepares its successor in 121d");
+
+			TetherCommand.Result root = tether.run("ca", "rotate", "root");
+			assertThat(root.exitCode()).as(root.toString()).isZero();
+			assertThat(root.out()).contains("an operator asked for a root rotation", "prepared",
+					"active with the next intermediate");
+			TetherCommand.Result again = tether.run("ca", "rotate", "root");
+			assertThat(again.exitCode()).as(again.toString()).isNotZero();
+			assertThat(again.err()).contains("already prepared");
+
+			assertThat(tether.run("ca", "rotate", "intermediate").out())
+				.containsPattern("intermediate\\s+2\\s+prepared");
+			TetherCommand.Result activated = tether.run("ca", "rotate", "intermediate", "-o", "json");
+			JsonNode intermediates = json(activated).get("ca").get("authorities");
+			assertThat(intermediates.get(2).get("status").asString()).isEqualTo("retiring");
+			assertThat(intermediates.get(3).get("status").asString()).isEqualTo("active");
+
+			TetherCommand.Result emergency = tether.run("ca", "rotate", "intermediate", "--emergency");
+			assertThat(emergency.out()).contains("revoked intermediate generation 2");
+			TetherCommand.Result bad = tether.run("ca", "rotate", "leaf");
+			assertThat(bad.exitCode()).isNotZero();
+			assertThat(bad.err()).contains("'kind' must be intermediate or root");
+			assertThat(tether.run("status").exitCode()).as("the CLI still trusts the server").isZero();
+		}
+	}
+
+	@Test
 	void tokenCreatePrintsOnlyTheTokenForScripts() {
 		TetherCommand.Result token = ok("token", "create", "--agent", "host-token", "--ttl", "5m");
 		assertThat(token.out()).matches("tj1\\.[^.\\s]+\\.[^.\\s]+\\.[0-9a-f]{64}\\R");

@@ -105,6 +105,19 @@ final class RunningProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Kills the process with SIGKILL, as a crash or the OOM killer would: no shutdown
+	 * hook runs.
+	 */
+	void kill() {
+		try {
+			this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	@Override
 	public void close() {
 		this.process.destroy();

@@ -37,6 +37,11 @@ final class TetherServer implements AutoCloseable {
 
 	private HttpClient admin;
 
+	/** The admin files {@link #admin} was made from. */
+	private String adminFiles;
+
+	private static final String RUNNING = "Tether CA is running";
+
 	private final String trustDomain;
 
 	private final List<String> settings = new ArrayList<>();
@@ -60,14 +65,38 @@ final class TetherServer implements AutoCloseable {
 	}
 
 	TetherServer start() {
-		List<String> command = new ArrayList<>(
-				List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar", System.getProperty("tether.server.jar"),
-						"--server.port=" + this.port, "--tether.data-dir=" + this.dataDir,
-						"--tether.trust-domain=" + this.trustDomain, "--tether.issuance.min-ttl=PT30S"));
+		List<String> command = new ArrayList<>(List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar",
+				System.getProperty("tether.server.jar"), "--server.port=" + this.port,
+				"--tether.data-dir=" + this.dataDir, "--tether.trust-domain=" + this.trustDomain));
+		if (this.settings.stream().noneMatch((setting) -> setting.startsWith("--tether.issuance.min-ttl="))) {
+			// a key given twice on the command line binds as a list: only when not set
+			command.add("--tether.issuance.min-ttl=PT30S");
+		}
 		command.addAll(this.settings);
-		this.process = RunningProcess.start(command, this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log"));
-		this.process.awaitLog("Tether CA is running", Duration.ofSeconds(120));
+		Path log = this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log");
+		// a restart appends to the same log: wait for one more start than before
+		long startedBefore = countInLog(log, RUNNING);
+		RunningProcess started = RunningProcess.start(command, log);
+		this.process = started;
+		RunningProcess.await("'" + RUNNING + "' in " + log, Duration.ofSeconds(120), () -> {
+			if (!started.isAlive()) {
+				throw new AssertionError("the server exited before it was running:\n" + started.log());
+			}
+			return started.count(RUNNING) > startedBefore;
+		});
+		this.admin = null;
 		return this;
+	}
+
+	/**
+	 * SIGKILL, as a crash would: nothing is shut down cleanly.
+	 */
+	void kill() {
+		this.process.kill();
+	}
+
+	String log() {
+		return this.process.log();
 	}
 
 	void stop() {
@@ -148,14 +177,21 @@ final class TetherServer implements AutoCloseable {
 	}
 
 	private HttpClient adminClient() {
-		if (this.admin == null) {
-			Path dir = this.dataDir.resolve("admin");
+		Path dir = this.dataDir.resolve("admin");
+		// the server renews the admin certificate and rewrites the bundle while it runs
+		String files = read(dir.resolve("admin-cert.pem")) + read(dir.resolve("ca-bundle.pem"));
+		if (this.admin == null || !files.equals(this.adminFiles)) {
+			this.adminFiles = files;
 			SSLContext context = TlsContexts.mutual(Pem.readPrivateKey(read(dir.resolve("admin-key.pem"))),
 					Pem.readCertificates(read(dir.resolve("admin-cert.pem"))),
 					Pem.readCertificates(read(dir.resolve("ca-bundle.pem"))));
 			this.admin = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
 		}
 		return this.admin;
+	}
+
+	private static long countInLog(Path log, String text) {
+		return Files.exists(log) ? read(log).lines().filter((line) -> line.contains(text)).count() : 0;
 	}
 
 	private static String read(Path file) {

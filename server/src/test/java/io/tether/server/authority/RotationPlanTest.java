@@ -233,7 +233,7 @@ class RotationPlanTest {
 				new TetherProperties.Issuance(maxTtl, Duration.ofMinutes(1), Duration.ofHours(1), List.of(), List.of()),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
 				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
-				new TetherProperties.Agent(Duration.ofHours(24)),
+				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
 				new TetherProperties.Jobs(new TetherProperties.Jobs.JoinTokenPurge(Duration.ofHours(1),
 						Duration.ofMinutes(50), Duration.ofDays(1))));
 	}
