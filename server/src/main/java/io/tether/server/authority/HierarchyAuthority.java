@@ -247,15 +247,15 @@ class HierarchyAuthority implements CertificateAuthority {
 	}
 
 	/**
-	 * The intermediate becomes active and the active one retires; when its root was
-	 * prepared, the root becomes active and the active root retires.
+	 * The intermediate becomes active and the active one retires; its root becomes active
+	 * if it was not, and any other active root retires: one active intermediate, under
+	 * the one active root.
 	 */
 	private void activate(AuthorityEntity intermediate, List<AuthorityEntity> all, Instant now) {
 		AuthorityEntity root = byId(all, intermediate.getParentId());
 		for (AuthorityEntity authority : all) {
 			if (authority.getStatus() == AuthorityEntity.Status.ACTIVE && authority != intermediate
-					&& (authority.getKind() == AuthorityEntity.Kind.INTERMEDIATE
-							|| (root.getStatus() == AuthorityEntity.Status.PREPARED && authority != root))) {
+					&& authority != root) {
 				authority.moveTo(authority.node().expiredAt(now) ? AuthorityEntity.Status.RETIRED
 						: AuthorityEntity.Status.RETIRING);
 			}

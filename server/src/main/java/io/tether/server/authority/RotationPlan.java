@@ -127,11 +127,19 @@ final class RotationPlan {
 		Node active = hierarchy.single(Kind.INTERMEDIATE, Status.ACTIVE);
 		Node prepared = hierarchy.single(Kind.INTERMEDIATE, Status.PREPARED);
 
+		// a prepared intermediate that can no longer serve (the server was stopped past
+		// the point where it should have taken over, or its root was replaced) is
+		// retired unused; a fresh one replaces it
+		if (prepared != null && !hierarchy.canServe(prepared)) {
+			return Optional.of(new Step.Retire(prepared.id(), "prepared, but it can no longer serve half its life "
+					+ "under a trusted root (the server was stopped past its hand-over); never used"));
+		}
+
 		// recovery: nothing can sign (stopped past an expiry)
 		if (active == null || active.expiredAt(now) || hierarchy.parentExpired(active)) {
 			String why = (active == null) ? "no intermediate is active"
 					: "the active intermediate (generation " + active.generation() + ") expired or lost its root";
-			if (prepared != null && !prepared.expiredAt(now) && !hierarchy.parentExpired(prepared)) {
+			if (prepared != null) {
 				return Optional.of(new Step.Activate(prepared.id(), why + "; the prepared one takes over now"));
 			}
 			String parent = hierarchy.rootFor(activeRoot, preparedRoot, true);
@@ -231,6 +239,18 @@ final class RotationPlan {
 				.filter((node) -> node.kind() == kind && node.status() == status)
 				.max(Comparator.comparingInt(Node::generation))
 				.orElse(null);
+		}
+
+		/**
+		 * Whether a prepared intermediate can still take over: before its own hand-over
+		 * point (leaves signed from now fit in its life), under a root that is active or
+		 * prepared and not expired.
+		 */
+		boolean canServe(Node intermediate) {
+			return this.now.isBefore(intermediate.pointInLife(ACTIVATION_POINT)) && this.nodes.stream()
+				.filter((node) -> node.id().equals(intermediate.parentId()))
+				.anyMatch((root) -> !root.expiredAt(this.now)
+						&& (root.status() == Status.ACTIVE || root.status() == Status.PREPARED));
 		}
 
 		boolean parentExpired(Node intermediate) {

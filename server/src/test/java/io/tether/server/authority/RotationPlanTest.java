@@ -171,6 +171,25 @@ class RotationPlanTest {
 	}
 
 	@Test
+	void aServerStoppedAgainAndAgainForSecondsToYearsKeepsEveryInvariant() {
+		Random random = new Random(42);
+		for (int run = 0; run < 50; run++) {
+			Model model = Model.created(START);
+			Instant now = START;
+			for (int stop = 0; stop < 30; stop++) {
+				// runs for a while (checks every day), then stops for minutes to years
+				Instant until = now.plus(Duration.ofHours(random.nextInt(24 * 200)));
+				runUntil(model, until, Duration.ofDays(1));
+				now = until.plus(Duration
+					.ofMinutes(1 + random.nextInt(random.nextBoolean() ? 60 * 24 * 30 : 60 * 24 * 365 * 4)));
+				model.settle(now);
+				model.assertInvariants(now);
+				assertThat(RotationPlan.next(model.nodes, now, INTERMEDIATE_TTL)).isEmpty();
+			}
+		}
+	}
+
+	@Test
 	void aStartAfterTheIntermediateExpiredActivatesANewOneAtOnceUnderTheSameRoot() {
 		Model model = Model.created(START);
 		Node first = model.single(Kind.INTERMEDIATE, Status.ACTIVE);
@@ -316,7 +335,11 @@ class RotationPlanTest {
 						activate(intermediate, now);
 					}
 				}
-				case Step.Activate activate -> activate(get(activate.id()), now);
+				case Step.Activate activate -> {
+					assertThat(get(activate.id()).expiredAt(now)).as("never activates an expired intermediate")
+						.isFalse();
+					activate(get(activate.id()), now);
+				}
 				case Step.Retire retire -> replace(get(retire.id()), Status.RETIRED);
 			}
 		}
@@ -325,8 +348,7 @@ class RotationPlanTest {
 			Node root = get(intermediate.parentId());
 			for (Node node : List.copyOf(this.nodes)) {
 				if (node.status() == Status.ACTIVE && !node.id().equals(intermediate.id())
-						&& (node.kind() == Kind.INTERMEDIATE
-								|| (root.status() == Status.PREPARED && !node.id().equals(root.id())))) {
+						&& !node.id().equals(root.id())) {
 					replace(node, node.expiredAt(now) ? Status.RETIRED : Status.RETIRING);
 				}
 			}
@@ -391,6 +413,10 @@ class RotationPlanTest {
 				if (node.status() == Status.RETIRING) {
 					assertThat(node.expiredAt(now)).as("retiring %s %s not yet expired", node.kind(), node.generation())
 						.isFalse();
+				}
+				if (node.kind() == Kind.INTERMEDIATE && node.status() == Status.PREPARED) {
+					assertThat(get(node.parentId()).status()).as("a prepared intermediate is under a usable root")
+						.isIn(Status.ACTIVE, Status.PREPARED);
 				}
 				if (node.kind() == Kind.INTERMEDIATE && node.status() != Status.RETIRED) {
 					assertThat(node.notAfter()).as("intermediate within its root's life")
