@@ -12,19 +12,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code tether.authz.*}.
  *
  * @param issuer the {@code iss} of tokens and the metadata's issuer (this server's URL)
- * @param caUrl the Tether CA, for the trust bundle and certificate status
+ * @param caUrl the Tether CA, for certificate status (and the intermediates, when the
+ * agent's bundle file holds only roots)
  * @param credentials this server's own Tether identity (agent-written PEM files), used
  * for its TLS and to ask the CA
  * @param tokenTtl access token lifetime; never beyond the client certificate's notAfter
  * @param statusCacheTtl how long a certificate status from the CA is reused
- * @param bundleRefresh how often the trust bundle is fetched again from the CA
  * @param signingKeyRotation how often a new token signing key is made
  * @param clients which SPIFFE IDs are OAuth clients, and what they may ask for
  */
 @ConfigurationProperties("tether.authz")
 public record AuthzProperties(URI issuer, URI caUrl, Credentials credentials, @DefaultValue("PT5M") Duration tokenTtl,
-		@DefaultValue("PT30S") Duration statusCacheTtl, @DefaultValue("PT5M") Duration bundleRefresh,
-		@DefaultValue("PT24H") Duration signingKeyRotation, @DefaultValue List<ClientRule> clients) {
+		@DefaultValue("PT30S") Duration statusCacheTtl, @DefaultValue("PT24H") Duration signingKeyRotation,
+		@DefaultValue List<ClientRule> clients) {
 
 	public AuthzProperties {
 		require(issuer, "tether.authz.issuer");

@@ -18,7 +18,7 @@ class SpiffeClientsTest {
 	private static AuthzProperties properties(List<AuthzProperties.ClientRule> rules) {
 		return new AuthzProperties(URI.create("https://authz.test"), URI.create("https://ca.test"),
 				new AuthzProperties.Credentials(Path.of("c"), Path.of("k"), Path.of("b")), Duration.ofMinutes(5),
-				Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(24), rules);
+				Duration.ofSeconds(30), Duration.ofHours(24), rules);
 	}
 
 	private final SpiffeClients clients = new SpiffeClients(properties(List.of(

@@ -49,7 +49,12 @@ public final class DemoClient {
 
 	private static int call(URI authz, URI orders, Path credentials, int seconds) throws Exception {
 		int failed = 0;
-		try (BoundTokenClient client = client(authz, credentials)) {
+		try (PemFileCredentialSource source = watch(credentials);
+				BoundTokenClient client = new BoundTokenClient(URI.create(authz + "/oauth2/token"), "orders.read",
+						source, Clock.systemUTC())) {
+			// heard of, not polled for: the next call already uses the new certificate
+			source.subscribe((renewed) -> System.out.printf("credentials: now serial %s, valid until %s%n",
+					renewed.leaf().getSerialNumber().toString(16), renewed.leaf().getNotAfter().toInstant()));
 			for (int i = 0; i < seconds; i++) {
 				HttpResponse<String> response = client.send(HttpRequest.newBuilder(orders),
 						HttpResponse.BodyHandlers.ofString());
@@ -78,9 +83,13 @@ public final class DemoClient {
 	}
 
 	private static BoundTokenClient client(URI authz, Path credentials) {
-		return new BoundTokenClient(URI.create(authz + "/oauth2/token"), "orders.read", PemFileCredentialSource
-			.watch(credentials.resolve("cert.pem"), credentials.resolve("key.pem"), credentials.resolve("bundle.pem")),
+		return new BoundTokenClient(URI.create(authz + "/oauth2/token"), "orders.read", watch(credentials),
 				Clock.systemUTC());
+	}
+
+	private static PemFileCredentialSource watch(Path credentials) {
+		return PemFileCredentialSource.watch(credentials.resolve("cert.pem"), credentials.resolve("key.pem"),
+				credentials.resolve("bundle.pem"));
 	}
 
 	private static String thumbprintIn(String token) throws ParseException {

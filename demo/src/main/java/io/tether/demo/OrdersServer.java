@@ -111,6 +111,9 @@ public final class OrdersServer implements AutoCloseable {
 		PemFileCredentialSource credentials = PemFileCredentialSource.watch(Path.of(args[1]), Path.of(args[2]),
 				Path.of(args[3]));
 		SSLContext context = TetherSsl.context(credentials);
+		credentials.subscribe((changed) -> System.out
+			.println("orders: now serving serial " + changed.leaf().getSerialNumber().toString(16) + ", trusting "
+					+ changed.bundle().size() + " CA certificate(s)"));
 		BoundTokenVerifier verifier = BoundTokenVerifier.fromJwkSetUri(URI.create(args[4] + "/oauth2/jwks"), context)
 			.issuer(args[4])
 			.audience(args[5])

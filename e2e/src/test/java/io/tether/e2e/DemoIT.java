@@ -47,7 +47,7 @@ class DemoIT {
 		assertThat(demo.exitValue()).as(log).isZero();
 		assertThat(log).contains("INFO enrolled agent=demo-host", "200 orders for spiffe://tether.internal/ns/web",
 				"replay: 401 The access token is bound to another certificate",
-				"certificate renewed workload=spiffe://tether.internal/ns/web", "revoked ",
+				"certificate renewed workload=spiffe://tether.internal/ns/web", "credentials: now serial ", "revoked ",
 				"the CA says the certificate is revoked", "== Done");
 	}
 

@@ -38,17 +38,33 @@ public final class Chains {
 		if (path.isEmpty()) {
 			return chain.isEmpty() ? Optional.of("no certificate") : Optional.empty();
 		}
-		if (path.size() == 1) {
-			X509Certificate leaf = path.get(0);
-			intermediates.stream()
-				.filter((intermediate) -> !intermediate.equals(leaf)
-						&& intermediate.getSubjectX500Principal().equals(leaf.getIssuerX500Principal()))
-				.findFirst()
-				.ifPresent(path::add);
-		}
 		Set<TrustAnchor> trustAnchors = anchors.stream()
 			.map((anchor) -> new TrustAnchor(anchor, null))
 			.collect(Collectors.toSet());
+		if (path.size() == 1) {
+			// a rotated intermediate keeps its predecessor's name while both are in the
+			// bundle: try each one of that name, not only the first
+			X509Certificate leaf = path.get(0);
+			List<X509Certificate> issuers = intermediates.stream()
+				.filter((intermediate) -> !intermediate.equals(leaf)
+						&& intermediate.getSubjectX500Principal().equals(leaf.getIssuerX500Principal()))
+				.toList();
+			Optional<String> first = Optional.empty();
+			for (X509Certificate issuer : issuers) {
+				Optional<String> problem = validate(List.of(leaf, issuer), trustAnchors);
+				if (problem.isEmpty()) {
+					return problem;
+				}
+				first = first.or(() -> problem);
+			}
+			if (first.isPresent()) {
+				return first;
+			}
+		}
+		return validate(path, trustAnchors);
+	}
+
+	private static Optional<String> validate(List<X509Certificate> path, Set<TrustAnchor> trustAnchors) {
 		try {
 			PKIXParameters parameters = new PKIXParameters(trustAnchors);
 			parameters.setRevocationEnabled(false);

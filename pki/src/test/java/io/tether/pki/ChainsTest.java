@@ -42,6 +42,22 @@ class ChainsTest {
 	}
 
 	@Test
+	void leafAloneValidatesUnderTheNewerOfTwoIntermediatesOfTheSameName() {
+		// a rotation: the retiring and the new intermediate share a name, the retiring
+		// one
+		// listed first
+		CaCredential next = TestCertificates.intermediate(this.root);
+		X509Certificate leafOfNext = TestCertificates.leaf(next, TestKeys.of(KeyType.EC_P256), SPIFFE_ID);
+		List<X509Certificate> both = List.of(this.intermediate.certificate(), next.certificate());
+		assertThat(next.certificate().getSubjectX500Principal())
+			.isEqualTo(this.intermediate.certificate().getSubjectX500Principal());
+		assertThat(Chains.problem(List.of(leafOfNext), this.roots, both)).isEmpty();
+		assertThat(Chains.problem(List.of(this.leaf), this.roots, both)).isEmpty();
+		assertThat(Chains.problem(List.of(leafOfNext), this.roots, List.of(this.intermediate.certificate())))
+			.isPresent();
+	}
+
+	@Test
 	void chainOfAnotherCaDoesNotValidate() {
 		List<X509Certificate> otherRoots = List.of(TestCertificates.root("Other Root CA").certificate());
 		assertThat(Chains.problem(List.of(this.leaf, this.intermediate.certificate()), otherRoots, List.of()))

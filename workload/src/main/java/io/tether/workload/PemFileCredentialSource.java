@@ -9,7 +9,10 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,9 +24,11 @@ import io.tether.pki.Pem;
  * current by a {@link FileWatcher}. A reload builds a complete new snapshot, checks that
  * the key matches the leaf, and only then swaps it in with one volatile write; a reload
  * that fails (a half-copied file, a key of another certificate) is logged and the last
- * good snapshot stays.
+ * good snapshot stays. {@link #subscribe subscribers} hear of each new snapshot once it
+ * is current.
  * <p>
- * Thread-safe: readers never lock.
+ * Thread-safe: readers never lock; reloads (and the listener calls that follow them) run
+ * one at a time.
  */
 public final class PemFileCredentialSource implements CredentialSource, AutoCloseable {
 
@@ -40,7 +45,23 @@ public final class PemFileCredentialSource implements CredentialSource, AutoClos
 
 	private final FileWatcher watcher;
 
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
 	private volatile X509Credentials current;
+
+	/**
+	 * One subscription; compared by identity, so that closing it removes this one even
+	 * when the same consumer subscribed twice.
+	 */
+	private static final class Listener {
+
+		private final Consumer<X509Credentials> consumer;
+
+		Listener(Consumer<X509Credentials> consumer) {
+			this.consumer = consumer;
+		}
+
+	}
 
 	private PemFileCredentialSource(Path chainFile, Path keyFile, Path bundleFile, Duration quietPeriod) {
 		this.chainFile = chainFile;
@@ -67,26 +88,53 @@ public final class PemFileCredentialSource implements CredentialSource, AutoClos
 		return this.current;
 	}
 
+	@Override
+	public Subscription subscribe(Consumer<X509Credentials> listener) {
+		Listener subscribed = new Listener(Objects.requireNonNull(listener, "'listener' must not be null"));
+		this.listeners.add(subscribed);
+		return () -> this.listeners.remove(subscribed);
+	}
+
 	/**
 	 * Loads the files again now; called by the watcher, and usable by a workload that
-	 * learns of a change another way (a signal, say).
+	 * learns of a change another way (a signal, say). When the credentials changed, the
+	 * subscribers are called before this returns.
 	 * @return {@code true} if new credentials are now current
 	 */
-	public boolean reload() {
+	public synchronized boolean reload() {
+		X509Credentials loaded;
 		try {
-			X509Credentials loaded = load();
-			if (!loaded.leaf().equals(this.current.leaf()) || !loaded.bundle().equals(this.current.bundle())) {
-				this.current = loaded;
-				logger.info(() -> "Loaded new credentials: serial " + loaded.leaf().getSerialNumber().toString(16)
-						+ ", valid until " + loaded.leaf().getNotAfter().toInstant());
-				return true;
-			}
-			return false;
+			loaded = load();
 		}
 		catch (RuntimeException ex) {
-			logger.log(Level.WARNING, "Cannot load new credentials from " + this.chainFile + " (" + ex.getMessage()
-					+ "); keeping serial " + this.current.leaf().getSerialNumber().toString(16), ex);
+			logger.log(Level.WARNING,
+					"Cannot load new credentials from " + this.chainFile + ", " + this.keyFile + " and "
+							+ this.bundleFile + " (" + ex.getMessage() + "); keeping serial "
+							+ this.current.leaf().getSerialNumber().toString(16),
+					ex);
 			return false;
+		}
+		if (loaded.leaf().equals(this.current.leaf()) && loaded.bundle().equals(this.current.bundle())) {
+			return false;
+		}
+		this.current = loaded;
+		logger.info(() -> "Loaded new credentials: serial " + loaded.leaf().getSerialNumber().toString(16)
+				+ ", valid until " + loaded.leaf().getNotAfter().toInstant() + ", " + loaded.bundle().size()
+				+ " certificate(s) in the bundle");
+		notifyListeners(loaded);
+		return true;
+	}
+
+	private void notifyListeners(X509Credentials loaded) {
+		for (Listener listener : this.listeners) {
+			try {
+				listener.consumer.accept(loaded);
+			}
+			catch (RuntimeException ex) {
+				// the snapshot is current already; one listener's failure is its own
+				logger.log(Level.WARNING, "A credentials listener failed on serial "
+						+ loaded.leaf().getSerialNumber().toString(16) + ": " + ex.getMessage(), ex);
+			}
 		}
 	}
 
@@ -110,9 +158,13 @@ public final class PemFileCredentialSource implements CredentialSource, AutoClos
 		}
 	}
 
+	/**
+	 * Stops watching; subscribers are not called again.
+	 */
 	@Override
 	public void close() {
 		this.watcher.close();
+		this.listeners.clear();
 	}
 
 }

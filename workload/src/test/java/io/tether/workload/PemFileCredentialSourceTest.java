@@ -11,7 +11,11 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 class PemFileCredentialSourceTest {
 
@@ -127,6 +132,114 @@ class PemFileCredentialSourceTest {
 				Thread.onSpinWait();
 			}
 		}
+	}
+
+	@Test
+	void bundleRewrittenByRenameNotifiesListenersOnceWithTheNewBundleAlreadyCurrent() throws Exception {
+		TestPki.Issued first = this.pki.leaf("spiffe://example.org/web");
+		write(first);
+		try (PemFileCredentialSource source = PemFileCredentialSource.watch(chain(), key(), bundle())) {
+			BlockingQueue<X509Credentials> heard = new LinkedBlockingQueue<>();
+			List<Boolean> currentWhenHeard = new ArrayList<>();
+			source.subscribe((credentials) -> {
+				currentWhenHeard.add(source.current() == credentials);
+				heard.add(credentials);
+			});
+			List<X509Certificate> rotated = List.of(this.pki.rootCredential().certificate(),
+					TestPki.root().rootCredential().certificate());
+			writeBundle(rotated);
+			X509Credentials notified = heard.poll(5, TimeUnit.SECONDS);
+			assertThat(notified).as("heard of the new bundle within 5 s").isNotNull();
+			assertThat(notified.bundle()).isEqualTo(rotated);
+			assertThat(notified.leaf()).isEqualTo(first.certificate());
+
+			// once: the next thing heard is the next change, not the same one again
+			TestPki.Issued second = this.pki.leaf("spiffe://example.org/web");
+			write(second);
+			X509Credentials next = heard.poll(5, TimeUnit.SECONDS);
+			assertThat(next).as("heard of the renewal within 5 s").isNotNull();
+			assertThat(next.leaf()).isEqualTo(second.certificate());
+			assertThat(heard).isEmpty();
+			assertThat(currentWhenHeard).containsExactly(true, true);
+		}
+	}
+
+	@Test
+	void halfWrittenBundleIsNotAChangeAndKeepsTheOldSnapshot() throws Exception {
+		TestPki.Issued first = this.pki.leaf("spiffe://example.org/web");
+		write(first);
+		try (PemFileCredentialSource source = PemFileCredentialSource.watch(chain(), key(), bundle())) {
+			X509Credentials before = source.current();
+			BlockingQueue<X509Credentials> heard = new LinkedBlockingQueue<>();
+			source.subscribe(heard::add);
+			// a new root first: were the half file read as far as it goes, it would be a
+			// change
+			List<X509Certificate> rotated = List.of(TestPki.root().rootCredential().certificate(),
+					this.pki.rootCredential().certificate());
+			String whole = Pem.write(rotated);
+			// written in place, not renamed: a reader may see part of it
+			Files.writeString(bundle(), whole.substring(0, whole.length() * 3 / 4));
+			assertThat(source.reload()).isFalse();
+			assertThat(source.current()).isSameAs(before);
+
+			// the watcher saw the half file too: the first thing heard is the good write
+			writeBundle(rotated);
+			X509Credentials notified = heard.poll(5, TimeUnit.SECONDS);
+			assertThat(notified).as("heard of the good bundle within 5 s").isNotNull();
+			assertThat(notified.bundle()).isEqualTo(rotated);
+		}
+	}
+
+	@Test
+	void closedSubscriptionIsNotCalledAgain() throws Exception {
+		write(this.pki.leaf("spiffe://example.org/web"));
+		try (PemFileCredentialSource source = PemFileCredentialSource.watch(chain(), key(), bundle())) {
+			BlockingQueue<X509Credentials> closed = new LinkedBlockingQueue<>();
+			BlockingQueue<X509Credentials> open = new LinkedBlockingQueue<>();
+			CredentialSource.Subscription subscription = source.subscribe(closed::add);
+			source.subscribe(open::add);
+			subscription.close();
+			subscription.close();
+			TestPki.Issued second = this.pki.leaf("spiffe://example.org/web");
+			write(second);
+			X509Credentials notified = open.poll(5, TimeUnit.SECONDS);
+			assertThat(notified).as("the open subscription heard within 5 s").isNotNull();
+			assertThat(notified.leaf()).isEqualTo(second.certificate());
+			assertThat(closed).isEmpty();
+		}
+	}
+
+	@Test
+	void failingListenerStopsNeitherOtherListenersNorLaterReloads() throws Exception {
+		write(this.pki.leaf("spiffe://example.org/web"));
+		try (PemFileCredentialSource source = PemFileCredentialSource.watch(chain(), key(), bundle())) {
+			source.subscribe((credentials) -> {
+				throw new IllegalStateException("listener bug");
+			});
+			BlockingQueue<X509Credentials> heard = new LinkedBlockingQueue<>();
+			source.subscribe(heard::add);
+			for (int i = 0; i < 2; i++) {
+				TestPki.Issued renewed = this.pki.leaf("spiffe://example.org/web");
+				write(renewed);
+				X509Credentials notified = heard.poll(5, TimeUnit.SECONDS);
+				assertThat(notified).as("renewal %d heard within 5 s", i + 1).isNotNull();
+				assertThat(notified.leaf()).isEqualTo(renewed.certificate());
+				assertThat(source.current()).isSameAs(notified);
+			}
+		}
+	}
+
+	@Test
+	void subscribeWithoutListenerIsRefused() throws Exception {
+		write(this.pki.leaf("spiffe://example.org/web"));
+		try (PemFileCredentialSource source = PemFileCredentialSource.watch(chain(), key(), bundle())) {
+			assertThatNullPointerException().isThrownBy(() -> source.subscribe(null))
+				.withMessage("'listener' must not be null");
+		}
+	}
+
+	private void writeBundle(List<X509Certificate> bundle) throws IOException {
+		AtomicFiles.write(bundle(), Pem.write(bundle).getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC_READ);
 	}
 
 	private BigInteger servedSerial(int port) throws IOException {
