@@ -33,6 +33,7 @@ abstract class ApiCommand implements Callable<Integer> {
 	@Override
 	public final Integer call() {
 		CliConfig resolved = CliConfig.resolve(this.config, TetherCli.environment(this.spec));
+		this.resolved = resolved;
 		try (ApiClient api = ApiClient.connect(resolved, this.spec.qualifiedName())) {
 			String warning = api.expiryWarning(Instant.now());
 			if (warning != null) {
@@ -43,6 +44,13 @@ abstract class ApiCommand implements Callable<Integer> {
 	}
 
 	abstract int run(ApiClient api);
+
+	/** The configuration in use, once {@link #call} resolved it. */
+	private CliConfig resolved;
+
+	CliConfig resolvedConfig() {
+		return this.resolved;
+	}
 
 	/**
 	 * The chosen output format, checked against what this command can print.

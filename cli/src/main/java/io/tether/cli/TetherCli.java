@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = TetherCli.Version.class,
 		description = "Operate a Tether CA: agents, registration entries, certificates, audit; "
 				+ "inspect certificates offline.",
-		subcommands = { StatusCommand.class, CaCommand.class, BundleCommand.class, TokenCommand.class,
-				AgentCommand.class, EntryCommand.class, CertCommand.class, AuditCommand.class, InspectCommand.class,
-				ThumbprintCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class },
+		subcommands = { StatusCommand.class, CaCommand.class, AdminCommand.class, BundleCommand.class,
+				TokenCommand.class, AgentCommand.class, EntryCommand.class, CertCommand.class, AuditCommand.class,
+				InspectCommand.class, ThumbprintCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class },
 		footer = { "", "Configuration: --config FILE, else $TETHER_CONFIG, else ~/.config/tether/config.yaml.",
 				"The server writes a ready one to <data-dir>/admin/config.yaml at each start.", "",
 				"Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 refused (credentials or policy),",

@@ -16,7 +16,7 @@ class TetherCliTest {
 		List<CommandLine> commands = new ArrayList<>();
 		collect(TetherCli.commandLine(Map.of()), commands);
 		assertThat(commands).extracting((command) -> command.getCommandSpec().qualifiedName())
-			.contains("tether status", "tether ca show", "tether ca rotate", "tether bundle show",
+			.contains("tether status", "tether ca show", "tether ca rotate", "tether admin renew", "tether bundle show",
 					"tether token create", "tether agent list", "tether agent show", "tether agent evict",
 					"tether entry create", "tether entry list", "tether entry delete", "tether cert list",
 					"tether cert show", "tether cert issue", "tether cert revoke", "tether audit list",

@@ -3,6 +3,7 @@ package io.tether.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -110,6 +111,22 @@ class CliIT {
 			assertThat(bad.err()).contains("'kind' must be intermediate or root");
 			assertThat(tether.run("status").exitCode()).as("the CLI still trusts the server").isZero();
 		}
+	}
+
+	@Test
+	void adminRenewReplacesTheCertificateKeepsTheKeyAndTheCliKeepsWorking() throws IOException {
+		Path certificate = this.server.adminDir().resolve("admin-cert.pem");
+		Path key = this.server.adminDir().resolve("admin-key.pem");
+		X509Certificate before = Pem.readCertificate(Files.readString(certificate));
+		String keyBefore = Files.readString(key);
+		TetherCommand.Result renewed = ok("admin", "renew");
+		X509Certificate after = Pem.readCertificate(Files.readString(certificate));
+		assertThat(renewed.out()).contains("renewed " + certificate, after.getSerialNumber().toString(16));
+		assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+		assertThat(after.getPublicKey()).isEqualTo(before.getPublicKey());
+		assertThat(Files.readString(key)).as("the key stays").isEqualTo(keyBefore);
+		assertThat(Files.getPosixFilePermissions(certificate)).doesNotContain(PosixFilePermission.OTHERS_WRITE);
+		ok("status");
 	}
 
 	@Test

@@ -1,0 +1,76 @@
+package io.tether.server.admin;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.tether.api.CsrRequest;
+import io.tether.api.IssuedCertificate;
+import io.tether.api.ProblemType;
+import io.tether.pki.CertificateProfile;
+import io.tether.pki.Csr;
+import io.tether.pki.InvalidCsrException;
+import io.tether.pki.Pem;
+import io.tether.pki.SerialNumbers;
+import io.tether.pki.Thumbprints;
+import io.tether.pki.UnsupportedKeyException;
+import io.tether.server.TetherProperties;
+import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.certificate.CertificateIssuer;
+import io.tether.server.security.AdminOnly;
+import io.tether.server.security.ClientCertificates;
+import io.tether.server.web.ApiException;
+import io.tether.server.web.RequestFields;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /v1/admin/renew} (admin): a new admin certificate for the key of the one
+ * presented, as {@code step ca renew} does: an operator whose CLI runs on another host
+ * than the server renews without the server's data directory.
+ */
+@RestController
+@AdminOnly
+class AdminRenewController {
+
+	private final CertificateIssuer issuer;
+
+	private final TetherProperties properties;
+
+	AdminRenewController(CertificateIssuer issuer, TetherProperties properties) {
+		this.issuer = issuer;
+		this.properties = properties;
+	}
+
+	@PostMapping(path = "/v1/admin/renew", consumes = "application/json")
+	IssuedCertificate renew(@RequestBody CsrRequest body, HttpServletRequest http) {
+		Csr csr = RequestFields.csr((body != null) ? body.csr() : null);
+		try {
+			csr.verifyProofOfPossession();
+		}
+		catch (InvalidCsrException ex) {
+			throw new ApiException(ProblemType.CSR_SIGNATURE_INVALID, ex.getMessage());
+		}
+		catch (UnsupportedKeyException ex) {
+			throw new ApiException(ProblemType.KEY_TYPE_NOT_ALLOWED, ex.getMessage());
+		}
+		byte[] presented = ClientCertificates.leaf(http)
+			.map((certificate) -> certificate.getPublicKey().getEncoded())
+			.orElseThrow(() -> new ApiException(ProblemType.CLIENT_CERTIFICATE_REQUIRED,
+					"Present the admin certificate to renew"));
+		if (!Arrays.equals(presented, csr.publicKey().getEncoded())) {
+			throw new ApiException(ProblemType.KEY_MISMATCH, "The CSR's key is not the key of the admin certificate "
+					+ "presented: renewal keeps the key (a new key needs the server's data directory)");
+		}
+		SignedCertificate signed = this.issuer.issue(
+				new CertificateProfile.Leaf(this.properties.adminId(), List.of(), this.properties.admin().ttl()),
+				csr.publicKey(), ClientCertificates.caller(http));
+		return new IssuedCertificate(SerialNumbers.toHex(signed.certificate().getSerialNumber()),
+				this.properties.adminId().toString(), List.of(), signed.certificate().getNotBefore().toInstant(),
+				signed.certificate().getNotAfter().toInstant(), Thumbprints.x5tS256(signed.certificate()),
+				Pem.write(signed.chain()));
+	}
+
+}
