@@ -112,17 +112,20 @@ final class BundleSync {
 		if (!trustRoots(bundle.roots(), answer.servedBy())) {
 			outcome = "changed, roots for this agent's connection kept";
 		}
+		boolean written = true;
 		for (WorkloadRenewal workload : this.workloads) {
 			try {
 				workload.follow(bundle);
 			}
 			catch (IOException | RuntimeException ex) {
+				written = false;
 				Log.warn("bundle outputs not written workload=" + workload.name() + " reason=\"" + ex + "\"");
 			}
 		}
-		// only once every output is written: a failure above asks the whole bundle again
-		this.etag = answer.etag();
-		return outcome;
+		// the tag only once every output is written: after a failure the next sync gets
+		// the whole bundle again and tries once more
+		this.etag = written ? answer.etag() : null;
+		return written ? outcome : outcome + ", some workload outputs not written";
 	}
 
 	/**

@@ -99,6 +99,25 @@ class BundleSyncTest {
 	}
 
 	@Test
+	void bundleOutputsThatCouldNotBeWrittenAreWrittenAtTheNextSync() throws Exception {
+		start(workload(WEB, false));
+		X509Certificate oldRoot = this.ca.bundle().get(0);
+		Path bundle = out(WEB).resolve("bundle.pem");
+		Files.delete(bundle);
+		Files.createDirectories(bundle.resolve("in-the-way"));
+		TestPki next = this.ca.prepareRoot();
+
+		this.scheduler.advance(INTERVAL);
+		assertThat(log()).contains("bundle outputs not written workload=" + WEB);
+		assertThat(this.status.snapshot().sync().outcome()).contains("some workload outputs not written");
+
+		Files.delete(bundle.resolve("in-the-way"));
+		Files.delete(bundle);
+		this.scheduler.advance(INTERVAL);
+		assertThat(pem(WEB, "bundle.pem")).containsExactly(oldRoot, next.rootCredential().certificate());
+	}
+
+	@Test
 	void anUnchangedBundleIsAskedConditionallyAndTouchesNothing() throws Exception {
 		start(workload(WEB, false));
 		long written = Files.getLastModifiedTime(out(WEB).resolve("bundle.pem")).toMillis();
