@@ -39,14 +39,25 @@ final class TetherServer implements AutoCloseable {
 
 	private final String trustDomain;
 
+	private final List<String> settings;
+
 	TetherServer(Path dataDir, int port) {
 		this(dataDir, port, TRUST_DOMAIN);
 	}
 
 	TetherServer(Path dataDir, int port, String trustDomain) {
+		this(dataDir, port, trustDomain, List.of());
+	}
+
+	/**
+	 * @param settings more command-line settings
+	 * ({@code --tether.ca.intermediate-ttl=PT3M})
+	 */
+	TetherServer(Path dataDir, int port, String trustDomain, List<String> settings) {
 		this.dataDir = dataDir;
 		this.port = port;
 		this.trustDomain = trustDomain;
+		this.settings = settings;
 	}
 
 	TetherServer start() {
@@ -54,6 +65,7 @@ final class TetherServer implements AutoCloseable {
 				List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar", System.getProperty("tether.server.jar"),
 						"--server.port=" + this.port, "--tether.data-dir=" + this.dataDir,
 						"--tether.trust-domain=" + this.trustDomain, "--tether.issuance.min-ttl=PT30S"));
+		command.addAll(this.settings);
 		this.process = RunningProcess.start(command, this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log"));
 		this.process.awaitLog("Tether CA is running", Duration.ofSeconds(120));
 		return this;
@@ -102,6 +114,31 @@ final class TetherServer implements AutoCloseable {
 		return post("/v1/entries", Map.of("spiffeId", spiffeId, "agent", agent, "dnsNames", dnsNames, "ttl", ttl))
 			.get("id")
 			.asString();
+	}
+
+	/**
+	 * The public bundle, as PEM text, asked without a client certificate (the admin's may
+	 * have been renewed under the test's feet).
+	 */
+	String bundle(boolean intermediates) {
+		try (HttpClient anonymous = HttpClient.newBuilder()
+			.sslContext(TlsContexts.trusting(Pem.readCertificates(read(bundleFile()))))
+			.build()) {
+			HttpResponse<String> response = anonymous.send(
+					HttpRequest.newBuilder(URI.create(url() + "/v1/bundle?intermediates=" + intermediates)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new AssertionError("/v1/bundle -> " + response.statusCode() + " " + response.body());
+			}
+			return response.body();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("interrupted");
+		}
 	}
 
 	JsonNode get(String path) {
