@@ -40,9 +40,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param renewalJitter plus up to this fraction of the lifetime, at random
  * @param statusPort the local status and metrics port on 127.0.0.1, 0 for none
  * @param workloads the workloads to keep supplied
+ * @param syncInterval how often the agent asks the server for its bundle
  */
 public record AgentConfig(List<URI> servers, String name, String trustDomain, String joinToken, Path joinTokenFile,
-		Path dataDir, double renewalFraction, double renewalJitter, int statusPort, List<Workload> workloads) {
+		Path dataDir, double renewalFraction, double renewalJitter, int statusPort, List<Workload> workloads,
+		Duration syncInterval) {
+
+	/** The default sync interval: a bundle change reaches workloads within it. */
+	static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(30);
 
 	/**
 	 * One workload's certificate and where it goes.
@@ -58,9 +63,12 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 	 * @param mode file mode of the written files
 	 * @param owner {@code user} or {@code user:group} to own them, or {@code null}
 	 * @param hook what to run after new files are in place, or {@code null}
+	 * @param bundleIntermediates whether the PEM bundle also lists the valid
+	 * intermediates after the roots (the truststore never does)
 	 */
 	public record Workload(SpiffeId spiffeId, KeyType keyType, Path certificate, Path key, Path bundle, Path keyStore,
-			Path trustStore, Path passwordFile, Set<PosixFilePermission> mode, String owner, Hook hook) {
+			Path trustStore, Path passwordFile, Set<PosixFilePermission> mode, String owner, Hook hook,
+			boolean bundleIntermediates) {
 	}
 
 	/**
@@ -158,6 +166,15 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 
 	private static final class Parser {
 
+		/** Below this, a fleet's syncs would cost the server more than they buy. */
+		private static final Duration MIN_SYNC_INTERVAL = Duration.ofSeconds(5);
+
+		/**
+		 * Above this, an emergency rotation would take too long to reach this host's
+		 * certificates.
+		 */
+		private static final Duration MAX_SYNC_INTERVAL = Duration.ofMinutes(10);
+
 		private final Path file;
 
 		Parser(Path file) {
@@ -166,7 +183,7 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 
 		AgentConfig parse(Map<String, Object> root) {
 			known(root, "the top level", "servers", "name", "trustDomain", "joinToken", "joinTokenFile", "dataDir",
-					"renewal", "status", "workloads");
+					"renewal", "status", "sync", "workloads");
 			List<URI> servers = new ArrayList<>();
 			for (String url : strings(root, "servers", true)) {
 				URI uri = URI.create(url);
@@ -202,6 +219,13 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 			Map<String, Object> status = map(root, "status", "status");
 			known(status, "status", "port");
 			int port = (int) number(status, "status.port", "port", 0);
+			Map<String, Object> sync = map(root, "sync", "sync");
+			known(sync, "sync", "interval");
+			Duration syncInterval = duration(sync, "interval", "sync.interval", DEFAULT_SYNC_INTERVAL);
+			if (syncInterval.compareTo(MIN_SYNC_INTERVAL) < 0 || syncInterval.compareTo(MAX_SYNC_INTERVAL) > 0) {
+				throw error("sync.interval", "must be between " + MIN_SYNC_INTERVAL.toSeconds() + "s and "
+						+ MAX_SYNC_INTERVAL.toMinutes() + "m");
+			}
 			String tokenFile = string(root, "joinTokenFile", false);
 			List<Workload> workloads = new ArrayList<>();
 			Object list = root.get("workloads");
@@ -220,7 +244,7 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 			}
 			return new AgentConfig(List.copyOf(servers), name, trustDomain, string(root, "joinToken", false),
 					(tokenFile != null) ? Path.of(tokenFile) : null, Path.of(dataDir), fraction, jitter, port,
-					List.copyOf(workloads));
+					List.copyOf(workloads), syncInterval);
 		}
 
 		private Workload workload(Map<String, Object> map, String at) {
@@ -241,7 +265,8 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 				throw error(at + ".keyType", ex.getMessage());
 			}
 			Map<String, Object> outputs = map(map, "outputs", at + ".outputs");
-			known(outputs, at + ".outputs", "certificate", "key", "bundle", "keystore", "truststore", "passwordFile");
+			known(outputs, at + ".outputs", "certificate", "key", "bundle", "bundleIntermediates", "keystore",
+					"truststore", "passwordFile");
 			Path certificate = path(outputs, "certificate", at);
 			Path key = path(outputs, "key", at);
 			Path bundle = path(outputs, "bundle", at);
@@ -253,6 +278,14 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 			}
 			if ((certificate == null) != (key == null)) {
 				throw error(at + ".outputs", "'certificate' and 'key' go together");
+			}
+			Object intermediates = outputs.getOrDefault("bundleIntermediates", false);
+			if (!(intermediates instanceof Boolean)) {
+				throw error(at + ".outputs.bundleIntermediates", "must be true or false");
+			}
+			boolean bundleIntermediates = (Boolean) intermediates;
+			if (bundleIntermediates && bundle == null) {
+				throw error(at + ".outputs.bundleIntermediates", "needs 'bundle', the file that lists them");
 			}
 			if ((keyStore != null || trustStore != null) && passwordFile == null) {
 				throw error(at + ".outputs.passwordFile", "is required for PKCS#12 outputs");
@@ -269,7 +302,8 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 				throw error(at + ".mode", "keys are never world-readable: drop the 'other' read bit");
 			}
 			return new Workload(spiffeId, keyType, certificate, key, bundle, keyStore, trustStore, passwordFile, mode,
-					string(map, "owner", false, at + ".owner"), hook(map.get("hook"), at + ".hook"));
+					string(map, "owner", false, at + ".owner"), hook(map.get("hook"), at + ".hook"),
+					bundleIntermediates);
 		}
 
 		private Hook hook(Object value, String at) {
@@ -306,6 +340,19 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 			return new Hook(command, duration,
 					(signal != null) ? signal.toUpperCase(Locale.ROOT).replaceFirst("^SIG", "") : null,
 					(pidFile != null) ? Path.of(pidFile) : null);
+		}
+
+		private Duration duration(Map<String, Object> map, String key, String at, Duration defaultValue) {
+			String text = string(map, key, false, at);
+			if (text == null) {
+				return defaultValue;
+			}
+			try {
+				return Durations.parse(text);
+			}
+			catch (IllegalArgumentException ex) {
+				throw error(at, ex.getMessage());
+			}
 		}
 
 		private static Set<PosixFilePermission> octal(String text) {

@@ -23,6 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tether.pki.AtomicFiles;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
+import io.tether.pki.Thumbprints;
 
 /**
  * What the agent holds and when it renews next, for people and monitoring:
@@ -36,6 +37,8 @@ final class AgentStatus implements AutoCloseable {
 	private final Clock clock;
 
 	private final Map<String, Item> items = new ConcurrentSkipListMap<>();
+
+	private volatile Sync sync;
 
 	private HttpServer server;
 
@@ -73,12 +76,48 @@ final class AgentStatus implements AutoCloseable {
 
 	}
 
-	record Snapshot(Instant updatedAt, List<Item> certificates) {
+	/**
+	 * The last sync with the server's bundle.
+	 *
+	 * @param at when it ran
+	 * @param outcome {@code unchanged}, {@code changed} (and what was kept) or
+	 * {@code failed}
+	 * @param error why it failed, or {@code null}
+	 * @param roots the roots of the server's bundle: subject and SHA-256 of each
+	 */
+	record Sync(Instant at, String outcome, String error, List<String> roots) {
+
+		Map<String, Object> toJson() {
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("at", this.at);
+			json.put("outcome", this.outcome);
+			json.put("error", this.error);
+			json.put("roots", this.roots);
+			return json;
+		}
+
+		static Sync fromJson(Map<?, ?> json) {
+			List<String> roots = new ArrayList<>();
+			for (Object root : Json.array(json, "roots")) {
+				roots.add(String.valueOf(root));
+			}
+			return new Sync(instant(json, "at"), Json.string(json, "outcome"), optional(json, "error"), roots);
+		}
+
+	}
+
+	/**
+	 * @param sync the last sync, or {@code null} before the first
+	 */
+	record Snapshot(Instant updatedAt, List<Item> certificates, Sync sync) {
 
 		String toJson() {
 			Map<String, Object> json = new LinkedHashMap<>();
 			json.put("updatedAt", this.updatedAt);
 			json.put("certificates", this.certificates.stream().map(Item::toJson).toList());
+			if (this.sync != null) {
+				json.put("sync", this.sync.toJson());
+			}
 			return Json.write(json, true) + "\n";
 		}
 
@@ -91,7 +130,8 @@ final class AgentStatus implements AutoCloseable {
 				}
 				items.add(Item.fromJson(map));
 			}
-			return new Snapshot(instant(json, "updatedAt"), items);
+			Sync sync = (json.get("sync") instanceof Map<?, ?> map) ? Sync.fromJson(map) : null;
+			return new Snapshot(instant(json, "updatedAt"), items, sync);
 		}
 
 	}
@@ -153,8 +193,21 @@ final class AgentStatus implements AutoCloseable {
 		save();
 	}
 
+	/**
+	 * Records the outcome of a sync with the server's bundle.
+	 * @param error why it failed, or {@code null}
+	 * @param roots the roots of the server's bundle as last synced
+	 */
+	void recordSync(Instant at, String outcome, String error, List<X509Certificate> roots) {
+		this.sync = new Sync(at, outcome, error,
+				roots.stream()
+					.map((root) -> root.getSubjectX500Principal().getName() + " SHA-256 " + Thumbprints.sha256Hex(root))
+					.toList());
+		save();
+	}
+
 	Snapshot snapshot() {
-		return new Snapshot(this.clock.instant(), new ArrayList<>(this.items.values()));
+		return new Snapshot(this.clock.instant(), new ArrayList<>(this.items.values()), this.sync);
 	}
 
 	private synchronized void save() {
@@ -244,6 +297,17 @@ final class AgentStatus implements AutoCloseable {
 				.append(escape(item.name()))
 				.append("\"} ")
 				.append(item.consecutiveFailures())
+				.append('\n');
+		}
+		Sync last = this.sync;
+		if (last != null) {
+			out.append("# HELP tether_agent_sync_last_run_seconds When the agent last synced with the server's bundle"
+					+ " (Unix time), by outcome.\n");
+			out.append("# TYPE tether_agent_sync_last_run_seconds gauge\n");
+			out.append("tether_agent_sync_last_run_seconds{outcome=\"")
+				.append(last.outcome().equals("failed") ? "failed" : "ok")
+				.append("\"} ")
+				.append(last.at().getEpochSecond())
 				.append('\n');
 		}
 		return out.toString();

@@ -47,6 +47,14 @@ interface CertificateAuthority {
 	Issued issue(String entryId, Csr csr) throws ServerClient.ServerException;
 
 	/**
+	 * The roots and valid intermediates the server lists now ({@code GET
+	 * /v1/bundle?intermediates=true}), over the agent's authenticated connection.
+	 * @param etag the tag of the bundle this agent holds, or {@code null}
+	 * @return the bundle, or {@code null} when it is still the one tagged {@code etag}
+	 */
+	Bundle bundle(String etag) throws ServerClient.ServerException;
+
+	/**
 	 * A certificate chain (leaf first) and the trust bundle that came with it.
 	 */
 	record Issued(List<X509Certificate> chain, List<X509Certificate> bundle) {
@@ -55,6 +63,14 @@ interface CertificateAuthority {
 			return this.chain.get(0);
 		}
 
+	}
+
+	/**
+	 * @param certificates the roots, then the intermediates, as served
+	 * @param etag its tag, for the next conditional request, or {@code null}
+	 * @param servedBy the chain the server presented on the connection that served it
+	 */
+	record Bundle(List<X509Certificate> certificates, String etag, List<X509Certificate> servedBy) {
 	}
 
 	/**

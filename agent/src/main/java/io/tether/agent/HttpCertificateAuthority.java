@@ -81,6 +81,15 @@ final class HttpCertificateAuthority implements CertificateAuthority {
 				AgentIssued.class));
 	}
 
+	@Override
+	public Bundle bundle(String etag) throws ServerClient.ServerException {
+		ServerClient.Fetched fetched = client().fetch("/v1/bundle?intermediates=true", "application/x-pem-file", etag);
+		if (fetched.notModified()) {
+			return null;
+		}
+		return new Bundle(Pem.readCertificates(fetched.body()), fetched.etag(), fetched.servedBy());
+	}
+
 	private ServerClient client() {
 		ServerClient current = this.client;
 		if (current == null) {

@@ -1,5 +1,6 @@
 package io.tether.agent;
 
+import java.io.IOException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -63,6 +64,32 @@ final class IdentityRenewal implements RenewalLoop.Renewable {
 		return (current != null) ? current.certificate() : null;
 	}
 
+	/**
+	 * The roots the agent trusts for its connection to the server now, or {@code null}
+	 * before its identity is in place.
+	 */
+	List<X509Certificate> trusted() {
+		IdentityStore.Identity current = this.identity;
+		return (current != null) ? current.bundle() : null;
+	}
+
+	/**
+	 * Trusts exactly these roots for the connection to the server from now on, stored and
+	 * in use at once. {@link BundleSync} decides when that is safe.
+	 * @throws IOException if they cannot be stored (then nothing changes)
+	 */
+	void trust(List<X509Certificate> roots) throws IOException {
+		IdentityStore.Identity held = this.identity;
+		if (held == null) {
+			return;
+		}
+		this.store.saveBundle(roots);
+		IdentityStore.Identity updated = new IdentityStore.Identity(held.key(), held.chain(), List.copyOf(roots),
+				held.receivedAt());
+		this.identity = updated;
+		this.ca.authenticateAs(updated);
+	}
+
 	@Override
 	public String condition() {
 		return this.comeback.condition();
@@ -118,7 +145,10 @@ final class IdentityRenewal implements RenewalLoop.Renewable {
 			Log.error("agent certificate renewal refused: " + ex.getMessage());
 			return adopt(this.comeback.attempt(held));
 		}
-		IdentityStore.Identity fresh = new IdentityStore.Identity(held.key(), renewed.chain(), renewed.bundle(),
+		// the roots trusted for the server connection change only through the sync, which
+		// checks they still authenticate the server (see BundleSync), not with the
+		// renewal's answer
+		IdentityStore.Identity fresh = new IdentityStore.Identity(held.key(), renewed.chain(), held.bundle(),
 				this.clock.instant());
 		this.store.save(fresh);
 		Log.info("agent certificate renewed serial=" + SerialNumbers.toHex(renewed.certificate().getSerialNumber())

@@ -130,6 +130,13 @@ final class IdentityStore {
 				AtomicFiles.PUBLIC_READ);
 	}
 
+	/**
+	 * Replaces the roots the agent trusts for its connection to the server.
+	 */
+	void saveBundle(List<X509Certificate> bundle) throws IOException {
+		AtomicFiles.write(this.directory.resolve("bundle.pem"), ascii(Pem.write(bundle)), AtomicFiles.PUBLIC_READ);
+	}
+
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
 	}

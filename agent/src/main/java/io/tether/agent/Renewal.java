@@ -42,7 +42,24 @@ final class Renewal {
 	 * that lost its server does not come back in lockstep, and never a tight loop.
 	 */
 	static Duration backoff(int failures, RandomGenerator random) {
+		return backoff(failures, null, random);
+	}
+
+	/**
+	 * {@link #backoff(int, RandomGenerator)}, capped further at a quarter of the time the
+	 * certificate in use has left (but never below {@link #BACKOFF_BASE}): the fixed cap
+	 * alone overshoots a short certificate's end (a 1 h certificate whose CA was away
+	 * from its half life to 57 min would wait up to 5 min more, past its expiry). With a
+	 * quarter, the first attempt after an outage that ends before expiry comes before it
+	 * too: however close the last failed attempt was to the end of the outage, the next
+	 * one covers at most a quarter of what was left.
+	 * @param left the time the certificate in use has left, or {@code null} for none
+	 */
+	static Duration backoff(int failures, Duration left, RandomGenerator random) {
 		long cap = BACKOFF_CAP.toMillis();
+		if (left != null && left.isPositive()) {
+			cap = Math.min(cap, Math.max(BACKOFF_BASE.toMillis(), left.toMillis() / 4));
+		}
 		long exponential = (failures >= 30) ? cap : Math.min(cap, BACKOFF_BASE.toMillis() << Math.max(0, failures - 1));
 		long half = exponential / 2;
 		return Duration.ofMillis(half + (long) (random.nextDouble() * half));

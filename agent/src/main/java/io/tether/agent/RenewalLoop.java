@@ -4,6 +4,8 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -39,6 +41,12 @@ final class RenewalLoop {
 	private final AgentStatus status;
 
 	private final Runnable onFatal;
+
+	/**
+	 * The latest turn of each renewable: an attempt planned for an earlier turn is
+	 * dropped, so that {@link #renewNow} leaves one line of attempts, not two.
+	 */
+	private final Map<Renewable, Long> turns = new ConcurrentHashMap<>();
 
 	/**
 	 * @param fraction renew at this fraction of a certificate's life...
@@ -111,7 +119,25 @@ final class RenewalLoop {
 	 * Schedules the first attempt of a renewable, at once.
 	 */
 	void start(Renewable renewable) {
-		this.scheduler.schedule(() -> attempt(renewable, 0), Duration.ZERO);
+		schedule(renewable, 0, Duration.ZERO);
+	}
+
+	/**
+	 * Moves a renewable's next attempt to now, in place of the one planned: for a
+	 * certificate whose issuer the server no longer stands behind (see
+	 * {@link BundleSync}). Its failures count from zero again.
+	 */
+	void renewNow(Renewable renewable) {
+		schedule(renewable, 0, Duration.ZERO);
+	}
+
+	private void schedule(Renewable renewable, int failuresBefore, Duration wait) {
+		long turn = this.turns.merge(renewable, 1L, Long::sum);
+		this.scheduler.schedule(() -> {
+			if (this.turns.get(renewable) == turn) {
+				attempt(renewable, failuresBefore);
+			}
+		}, wait);
 	}
 
 	private void attempt(Renewable renewable, int failuresBefore) {
@@ -128,20 +154,22 @@ final class RenewalLoop {
 		}
 		catch (Exception ex) {
 			int failures = failuresBefore + 1;
-			Duration wait = Renewal.backoff(failures, this.random);
-			String reason = reason(ex);
 			X509Certificate current = renewable.current();
+			Duration left = (current != null)
+					? Duration.between(this.clock.instant(), current.getNotAfter().toInstant()) : null;
+			Duration wait = Renewal.backoff(failures, left, this.random);
+			String reason = reason(ex);
 			Log.warn("renewal failed item=" + name + " attempt=" + failures + " retryIn=" + wait + " reason=\"" + reason
 					+ "\"");
 			warnIfAboutToExpire(name, current);
 			this.status.record(name, renewable.condition(), current, this.clock.instant().plus(wait), failures, reason);
-			this.scheduler.schedule(() -> attempt(renewable, failures), wait);
+			schedule(renewable, failures, wait);
 			return;
 		}
 		Duration wait = Renewal.untilRenewal(held.receivedAt(), held.certificate().getNotAfter().toInstant(),
 				this.clock.instant(), this.fraction, this.jitter, this.random);
 		this.status.record(name, renewable.condition(), held.certificate(), this.clock.instant().plus(wait), 0, null);
-		this.scheduler.schedule(() -> attempt(renewable, 0), wait);
+		schedule(renewable, 0, wait);
 	}
 
 	private void warnIfAboutToExpire(String name, X509Certificate current) {

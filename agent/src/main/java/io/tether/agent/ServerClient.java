@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -114,11 +115,36 @@ final class ServerClient {
 	}
 
 	Map<String, Object> post(String path, Map<String, ?> body) throws ServerException {
-		return send(path, Json.write(body, false));
+		return json(path, Json.write(body, false));
 	}
 
 	Map<String, Object> get(String path) throws ServerException {
-		return send(path, null);
+		return json(path, null);
+	}
+
+	/**
+	 * A conditional GET of a document that is not JSON (the PEM bundle).
+	 * @param etag the tag of the copy held, sent as {@code If-None-Match}, or
+	 * {@code null}
+	 */
+	Fetched fetch(String path, String accept, String etag) throws ServerException {
+		Response response = send(path, null, accept, etag);
+		return new Fetched(response.status() == 304, response.body(), response.etag(), response.servedBy());
+	}
+
+	/**
+	 * A fetched document.
+	 *
+	 * @param notModified the server still holds the copy tagged as asked; no body
+	 * @param etag the document's tag, or {@code null}
+	 * @param servedBy the chain the server presented on this connection
+	 */
+	record Fetched(boolean notModified, String body, String etag, List<X509Certificate> servedBy) {
+	}
+
+	private Map<String, Object> json(String path, String body) throws ServerException {
+		Response response = send(path, body, "application/json", null);
+		return answer(response.server(), path, response.body());
 	}
 
 	/**
@@ -126,14 +152,14 @@ final class ServerClient {
 	 * as a refusal only when every server was such: one of several may be down or
 	 * misconfigured while another answers.
 	 */
-	private Map<String, Object> send(String path, String body) throws ServerException {
+	private Response send(String path, String body, String accept, String etag) throws ServerException {
 		ServerException last = null;
 		boolean allUntrusted = true;
 		for (URI server : this.servers) {
 			try {
-				Response response = exchange(server.resolve(path), body);
-				if (response.status() / 100 == 2) {
-					return answer(server, path, response.body());
+				Response response = exchange(server, server.resolve(path), body, accept, etag);
+				if (response.status() / 100 == 2 || (etag != null && response.status() == 304)) {
+					return response;
 				}
 				String detail = problemDetail(response.body());
 				if (response.status() / 100 == 4) {
@@ -162,7 +188,7 @@ final class ServerClient {
 		throw last;
 	}
 
-	private Response exchange(URI uri, String body) throws IOException {
+	private Response exchange(URI server, URI uri, String body, String accept, String etag) throws IOException {
 		HttpsURLConnection connection = (HttpsURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
 		ScheduledFuture<?> deadline = DEADLINES.schedule(connection::disconnect, this.requestTimeout.toMillis(),
 				TimeUnit.MILLISECONDS);
@@ -171,7 +197,10 @@ final class ServerClient {
 			connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
 			connection.setReadTimeout((int) this.requestTimeout.toMillis());
 			connection.setInstanceFollowRedirects(false);
-			connection.setRequestProperty("Accept", "application/json");
+			connection.setRequestProperty("Accept", accept);
+			if (etag != null) {
+				connection.setRequestProperty("If-None-Match", etag);
+			}
 			if (body != null) {
 				byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 				connection.setRequestMethod("POST");
@@ -184,12 +213,14 @@ final class ServerClient {
 				}
 			}
 			int status = connection.getResponseCode();
+			List<X509Certificate> servedBy = servedBy(connection);
+			String tag = connection.getHeaderField("ETag");
 			try (InputStream in = (status < 400) ? connection.getInputStream() : connection.getErrorStream()) {
 				byte[] answer = (in != null) ? in.readNBytes(MAX_ANSWER_BYTES + 1) : new byte[0];
 				if (answer.length > MAX_ANSWER_BYTES) {
 					throw new IOException("answer larger than " + MAX_ANSWER_BYTES + " bytes");
 				}
-				return new Response(status, new String(answer, StandardCharsets.UTF_8));
+				return new Response(server, status, new String(answer, StandardCharsets.UTF_8), tag, servedBy);
 			}
 		}
 		catch (IOException ex) {
@@ -204,7 +235,20 @@ final class ServerClient {
 		}
 	}
 
-	private record Response(int status, String body) {
+	/**
+	 * The chain the server presented, while the connection is open (it is not after a
+	 * bodiless answer such as a 304: then none).
+	 */
+	private static List<X509Certificate> servedBy(HttpsURLConnection connection) throws IOException {
+		try {
+			return Arrays.stream(connection.getServerCertificates()).map(X509Certificate.class::cast).toList();
+		}
+		catch (IllegalStateException ex) {
+			return List.of();
+		}
+	}
+
+	private record Response(URI server, int status, String body, String etag, List<X509Certificate> servedBy) {
 	}
 
 	private static Map<String, Object> answer(URI server, String path, String body) throws ServerException {

@@ -81,7 +81,8 @@ public final class TetherAgent {
 					fatal.set(true);
 					stopped.countDown();
 				});
-		Agent agent = new Agent(config, new HttpCertificateAuthority(config.servers()), loop, hooks, clock);
+		Agent agent = new Agent(config, new HttpCertificateAuthority(config.servers()), loop, hooks, clock, scheduler,
+				status);
 		Runnable stop = () -> {
 			scheduler.close();
 			hooks.close();
@@ -102,7 +103,7 @@ public final class TetherAgent {
 			return 1;
 		}
 		Log.info("agent starting servers=" + config.servers() + " dataDir=" + config.dataDir() + " workloads="
-				+ config.workloads().size());
+				+ config.workloads().size() + " syncInterval=" + config.syncInterval());
 		agent.start();
 		try {
 			stopped.await();
@@ -145,6 +146,18 @@ public final class TetherAgent {
 					(item.spiffeId() != null) ? item.spiffeId() : item.name(), left,
 					(item.nextAttempt() != null) ? item.nextAttempt().truncatedTo(ChronoUnit.SECONDS).toString() : "-",
 					item.consecutiveFailures(), (item.lastError() != null) ? item.lastError() : "");
+		}
+		AgentStatus.Sync sync = snapshot.sync();
+		out.println();
+		if (sync == null) {
+			out.println("LAST SYNC   never");
+			return 0;
+		}
+		out.println("LAST SYNC   " + sync.at().truncatedTo(ChronoUnit.SECONDS) + " ("
+				+ human(Duration.between(sync.at(), now)) + " ago) " + sync.outcome()
+				+ ((sync.error() != null) ? ": " + sync.error() : ""));
+		for (String root : sync.roots()) {
+			out.println("ROOT        " + root);
 		}
 		return 0;
 	}

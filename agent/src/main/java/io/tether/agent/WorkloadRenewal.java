@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.tether.pki.Csr;
 import io.tether.pki.SerialNumbers;
@@ -16,7 +17,8 @@ import io.tether.pki.SerialNumbers;
  * previous run left off; every attempt after that obtains a certificate (or takes the one
  * obtained earlier and not yet delivered, while it is fresh), writes the outputs, and
  * only then records it in the workload state. The hook is handed to {@link HookRunner},
- * never run here.
+ * never run here. Between renewals, {@link #follow} keeps the bundle outputs in step with
+ * the server's bundle.
  */
 final class WorkloadRenewal implements RenewalLoop.Renewable {
 
@@ -32,6 +34,8 @@ final class WorkloadRenewal implements RenewalLoop.Renewable {
 
 	private final double renewalFraction;
 
+	private final Supplier<ServerBundle> latest;
+
 	private boolean resumed;
 
 	/**
@@ -45,14 +49,20 @@ final class WorkloadRenewal implements RenewalLoop.Renewable {
 	private record Obtained(CertificateAuthority.Issued issued, Instant receivedAt) {
 	}
 
+	/**
+	 * @param latest the server's bundle as last synced, or {@code null} before the first
+	 * sync: where the intermediates of the bundle outputs come from (an issuance answer
+	 * carries the roots only)
+	 */
 	WorkloadRenewal(AgentConfig.Workload workload, WorkloadState state, CertificateAuthority ca, HookRunner hooks,
-			Clock clock, double renewalFraction) {
+			Clock clock, double renewalFraction, Supplier<ServerBundle> latest) {
 		this.workload = workload;
 		this.state = state;
 		this.ca = ca;
 		this.hooks = hooks;
 		this.clock = clock;
 		this.renewalFraction = renewalFraction;
+		this.latest = latest;
 	}
 
 	@Override
@@ -63,6 +73,33 @@ final class WorkloadRenewal implements RenewalLoop.Renewable {
 	@Override
 	public X509Certificate current() {
 		return this.delivered;
+	}
+
+	/**
+	 * Brings the bundle outputs in line with the server's bundle, when this workload has
+	 * a certificate delivered: rewrites them (atomically, as a renewal would) and runs
+	 * the hook only when what they hold changes. Runs on the renewal thread, like the
+	 * attempts.
+	 * @throws IOException if the outputs or the state cannot be written
+	 */
+	void follow(ServerBundle bundle) throws IOException {
+		if (this.delivered == null || this.undelivered != null) {
+			// nothing delivered yet, or a delivery pending: the next attempt writes the
+			// bundle with the rest
+			return;
+		}
+		List<X509Certificate> wanted = bundle.all();
+		if (WorkloadWriter.bundleMatches(this.workload, wanted)) {
+			if (!ServerBundle.of(this.state.bundle()).sameAs(bundle)) {
+				this.state.saveBundle(wanted);
+			}
+			return;
+		}
+		WorkloadWriter.writeBundle(this.workload, wanted);
+		this.state.saveBundle(wanted);
+		Log.info("bundle rewritten workload=" + name() + " roots=" + bundle.roots().size() + " intermediates="
+				+ bundle.intermediates().size());
+		this.hooks.trigger(this.workload);
 	}
 
 	@Override
@@ -128,15 +165,16 @@ final class WorkloadRenewal implements RenewalLoop.Renewable {
 			obtained = new Obtained(obtain(keys), this.clock.instant());
 		}
 		CertificateAuthority.Issued issued = obtained.issued();
+		List<X509Certificate> bundle = bundle(issued);
 		try {
-			WorkloadWriter.write(this.workload, keys.getPrivate(), issued.chain(), issued.bundle());
+			WorkloadWriter.write(this.workload, keys.getPrivate(), issued.chain(), bundle);
 		}
 		catch (IOException | RuntimeException ex) {
 			this.undelivered = obtained;
 			throw new DeliveryException(ex);
 		}
 		try {
-			this.state.save(issued.chain(), issued.bundle(), obtained.receivedAt());
+			this.state.save(issued.chain(), bundle, obtained.receivedAt());
 		}
 		catch (IOException | RuntimeException ex) {
 			// the outputs hold it already; a restart rewrites them from the older state,
@@ -150,6 +188,17 @@ final class WorkloadRenewal implements RenewalLoop.Renewable {
 				+ " notAfter=" + leaf.getNotAfter().toInstant());
 		this.hooks.trigger(this.workload);
 		return new RenewalLoop.Held(leaf, obtained.receivedAt());
+	}
+
+	/**
+	 * The roots of the issuance answer, then the valid intermediates as last synced (or,
+	 * before the first sync, the one in the chain).
+	 */
+	private List<X509Certificate> bundle(CertificateAuthority.Issued issued) {
+		ServerBundle synced = this.latest.get();
+		List<X509Certificate> intermediates = (synced != null) ? synced.intermediates()
+				: ServerBundle.of(issued.chain().subList(1, issued.chain().size())).intermediates();
+		return new ServerBundle(ServerBundle.of(issued.bundle()).roots(), intermediates).all();
 	}
 
 	private CertificateAuthority.Issued obtain(KeyPair keys) throws ServerClient.ServerException {

@@ -70,6 +70,14 @@ final class WorkloadState {
 				: certificate.getNotBefore().toInstant();
 	}
 
+	/**
+	 * Records a bundle written to the outputs between renewals (the server's changed).
+	 */
+	void saveBundle(List<X509Certificate> bundle) throws IOException {
+		AtomicFiles.write(this.directory.resolve("bundle.pem"), Pem.write(bundle).getBytes(StandardCharsets.US_ASCII),
+				AtomicFiles.PUBLIC_READ);
+	}
+
 	void save(List<X509Certificate> chain, List<X509Certificate> bundle, Instant receivedAt) throws IOException {
 		AtomicFiles.write(this.directory.resolve("bundle.pem"), Pem.write(bundle).getBytes(StandardCharsets.US_ASCII),
 				AtomicFiles.PUBLIC_READ);

@@ -23,6 +23,11 @@ import io.tether.pki.Pkcs12;
  * appears), then the key, then the chain, then the PKCS#12 stores (each of which holds a
  * matching key and chain in one file). The key is kept across renewals, so a reader that
  * picks up the new chain with the old key file still holds a matching pair.
+ * <p>
+ * The bundle handed in is the server's list (roots, then any valid intermediates, see
+ * {@link ServerBundle}); the PEM bundle holds the intermediates too only when the
+ * workload asks for them ({@code bundleIntermediates}), the truststore never: it holds
+ * trust anchors.
  */
 final class WorkloadWriter {
 
@@ -32,7 +37,7 @@ final class WorkloadWriter {
 	static void write(AgentConfig.Workload workload, PrivateKey key, List<X509Certificate> chain,
 			List<X509Certificate> bundle) throws IOException {
 		if (workload.bundle() != null) {
-			put(workload, workload.bundle(), ascii(Pem.write(bundle)));
+			put(workload, workload.bundle(), ascii(Pem.write(pemBundle(workload, bundle))));
 		}
 		if (workload.key() != null) {
 			put(workload, workload.key(), ascii(Pem.write(key)));
@@ -43,11 +48,42 @@ final class WorkloadWriter {
 		if (workload.keyStore() != null || workload.trustStore() != null) {
 			char[] password = password(workload);
 			if (workload.trustStore() != null) {
-				put(workload, workload.trustStore(), Pkcs12.writeTrustStore(bundle, password));
+				put(workload, workload.trustStore(), Pkcs12.writeTrustStore(roots(bundle), password));
 			}
 			if (workload.keyStore() != null) {
 				put(workload, workload.keyStore(), Pkcs12.writeKeyStore(key, chain, password));
 			}
+		}
+	}
+
+	/**
+	 * Rewrites only the outputs that hold the bundle (PEM bundle, truststore), each
+	 * atomically: what a change of the server's bundle touches between renewals.
+	 */
+	static void writeBundle(AgentConfig.Workload workload, List<X509Certificate> bundle) throws IOException {
+		if (workload.bundle() != null) {
+			put(workload, workload.bundle(), ascii(Pem.write(pemBundle(workload, bundle))));
+		}
+		if (workload.trustStore() != null) {
+			put(workload, workload.trustStore(), Pkcs12.writeTrustStore(roots(bundle), password(workload)));
+		}
+	}
+
+	/**
+	 * Whether the outputs that hold the bundle hold exactly what {@link #writeBundle}
+	 * would write.
+	 */
+	static boolean bundleMatches(AgentConfig.Workload workload, List<X509Certificate> bundle) {
+		try {
+			if (workload.bundle() != null && !holds(workload.bundle(), ascii(Pem.write(pemBundle(workload, bundle))))) {
+				return false;
+			}
+			return workload.trustStore() == null
+					|| Pkcs12.readTrustStore(Files.readAllBytes(workload.trustStore()), password(workload))
+						.equals(roots(bundle));
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
 		}
 	}
 
@@ -58,7 +94,7 @@ final class WorkloadWriter {
 	static boolean matches(AgentConfig.Workload workload, PrivateKey key, List<X509Certificate> chain,
 			List<X509Certificate> bundle) {
 		try {
-			if ((workload.bundle() != null && !holds(workload.bundle(), ascii(Pem.write(bundle))))
+			if ((workload.bundle() != null && !holds(workload.bundle(), ascii(Pem.write(pemBundle(workload, bundle)))))
 					|| (workload.key() != null && !holds(workload.key(), ascii(Pem.write(key))))
 					|| (workload.certificate() != null && !holds(workload.certificate(), ascii(Pem.write(chain))))) {
 				return false;
@@ -66,7 +102,8 @@ final class WorkloadWriter {
 			if (workload.keyStore() != null || workload.trustStore() != null) {
 				char[] password = password(workload);
 				if (workload.trustStore() != null
-						&& !Pkcs12.readTrustStore(Files.readAllBytes(workload.trustStore()), password).equals(bundle)) {
+						&& !Pkcs12.readTrustStore(Files.readAllBytes(workload.trustStore()), password)
+							.equals(roots(bundle))) {
 					return false;
 				}
 				if (workload.keyStore() != null) {
@@ -80,6 +117,14 @@ final class WorkloadWriter {
 		catch (IOException | RuntimeException ex) {
 			return false;
 		}
+	}
+
+	private static List<X509Certificate> pemBundle(AgentConfig.Workload workload, List<X509Certificate> bundle) {
+		return workload.bundleIntermediates() ? bundle : roots(bundle);
+	}
+
+	private static List<X509Certificate> roots(List<X509Certificate> bundle) {
+		return ServerBundle.of(bundle).roots();
 	}
 
 	private static char[] password(AgentConfig.Workload workload) throws IOException {

@@ -57,6 +57,39 @@ class AgentConfigTest {
 	}
 
 	@Test
+	void syncIntervalDefaultsToThirtySecondsAndIsRead() throws IOException {
+		assertThat(load(minimal("    outputs: {certificate: /c.pem, key: /k.pem}\n")).syncInterval())
+			.isEqualTo(Duration.ofSeconds(30));
+		assertThat(load("sync: {interval: 2m}\n" + minimal("    outputs: {certificate: /c.pem, key: /k.pem}\n"))
+			.syncInterval()).isEqualTo(Duration.ofMinutes(2));
+	}
+
+	@Test
+	void aSyncIntervalOutOfRangeOrMalformedIsRefused() {
+		String workload = minimal("    outputs: {certificate: /c.pem, key: /k.pem}\n");
+		assertRefused("sync: {interval: 1s}\n" + workload, "sync.interval: must be between 5s and 10m");
+		assertRefused("sync: {interval: 1h}\n" + workload, "sync.interval: must be between 5s and 10m");
+		assertRefused("sync: {interval: soon}\n" + workload, "sync.interval: ");
+		assertRefused("sync: {intervall: 30s}\n" + workload,
+				"unknown key 'intervall' at sync; did you mean 'interval'?");
+	}
+
+	@Test
+	void bundleIntermediatesIsReadAndNeedsABundle() throws IOException {
+		AgentConfig config = load(minimal(
+				"    outputs: {certificate: /c.pem, key: /k.pem, bundle: /b.pem, bundleIntermediates: true}\n"));
+		assertThat(config.workloads().get(0).bundleIntermediates()).isTrue();
+		assertThat(load(minimal("    outputs: {certificate: /c.pem, key: /k.pem, bundle: /b.pem}\n")).workloads()
+			.get(0)
+			.bundleIntermediates()).isFalse();
+		assertRefused(minimal("    outputs: {certificate: /c.pem, key: /k.pem, bundleIntermediates: true}\n"),
+				"workloads[0].outputs.bundleIntermediates: needs 'bundle'");
+		assertRefused(minimal(
+				"    outputs: {certificate: /c.pem, key: /k.pem, bundle: /b.pem, bundleIntermediates: yes please}\n"),
+				"workloads[0].outputs.bundleIntermediates: must be true or false");
+	}
+
+	@Test
 	void worldReadableModeIsRefused() {
 		assertRefused(minimal("    mode: \"0644\"\n    outputs: {certificate: /c.pem, key: /k.pem}\n"),
 				"workloads[0].mode: keys are never world-readable");

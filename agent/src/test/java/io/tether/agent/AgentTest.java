@@ -277,7 +277,7 @@ class AgentTest {
 		AgentStatus status = new AgentStatus(this.dir, this.clock);
 		RenewalLoop loop = new RenewalLoop(on, this.clock, new FixedRandom(0.0), 0.5, 0.0, status,
 				() -> this.fatal.set(true));
-		new Agent(config, this.ca, loop, new HookRunner(this.hookThreads, hooks), this.clock).start();
+		new Agent(config, this.ca, loop, new HookRunner(this.hookThreads, hooks), this.clock, on, status).start();
 		on.runDue();
 	}
 
@@ -286,7 +286,7 @@ class AgentTest {
 			Path token = this.dir.resolve("join-token");
 			Files.writeString(token, "tj1.id.secret." + "ab".repeat(32));
 			return new AgentConfig(List.of(URI.create("https://ca.test:8443")), null, null, null, token, this.dir, 0.5,
-					0.0, 0, List.of(workloads));
+					0.0, 0, List.of(workloads), Duration.ofMinutes(10));
 		}
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
@@ -297,7 +297,7 @@ class AgentTest {
 		Path out = this.dir.resolve(spiffeId.substring(spiffeId.lastIndexOf('/') + 1));
 		return new AgentConfig.Workload(SpiffeId.parse(spiffeId), KeyType.EC_P256, out.resolve("cert.pem"),
 				out.resolve("key.pem"), out.resolve("bundle.pem"), null, null, null,
-				PosixFilePermissions.fromString("rw-------"), null, hook);
+				PosixFilePermissions.fromString("rw-------"), null, hook, false);
 	}
 
 	private X509Certificate leaf(String spiffeId) {

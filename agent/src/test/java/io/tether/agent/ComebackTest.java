@@ -171,7 +171,7 @@ class ComebackTest {
 		this.status = new AgentStatus(this.dir, this.clock);
 		RenewalLoop loop = new RenewalLoop(this.scheduler, this.clock, new FixedRandom(0.0), 0.5, 0.0, this.status,
 				() -> this.fatal.set(true));
-		new Agent(config(), this.ca, loop, HookRunner.threads(), this.clock).start();
+		new Agent(config(), this.ca, loop, HookRunner.threads(), this.clock, this.scheduler, this.status).start();
 		this.scheduler.runDue();
 	}
 
@@ -209,7 +209,7 @@ class ComebackTest {
 			throw new java.io.UncheckedIOException(ex);
 		}
 		return new AgentConfig(List.of(URI.create("https://ca.test:8443")), null, null, null, tokenFile(), this.dir,
-				0.5, 0.0, 0, List.of());
+				0.5, 0.0, 0, List.of(), AgentConfig.DEFAULT_SYNC_INTERVAL);
 	}
 
 }

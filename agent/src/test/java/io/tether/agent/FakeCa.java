@@ -1,5 +1,6 @@
 package io.tether.agent;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -9,18 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tether.api.ProblemType;
 import io.tether.pki.CertificateProfile;
 import io.tether.pki.CertificateSigner;
 import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
+import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
+import io.tether.pki.Thumbprints;
 import io.tether.pki.testing.TestPki;
 
 /**
  * The server side in memory: signs real certificates (on the test's clock, backdated like
- * the real CA) and counts what it issued per SPIFFE ID; can be taken down.
+ * the real CA) and counts what it issued per SPIFFE ID; can be taken down. Its bundle
+ * (roots, then valid intermediates) is tagged like the real one's and changes with the
+ * rotations a test plays.
  */
 final class FakeCa implements CertificateAuthority {
 
@@ -28,7 +34,20 @@ final class FakeCa implements CertificateAuthority {
 
 	private final Clock clock;
 
-	private final TestPki pki;
+	private final TestPki root;
+
+	private volatile TestPki pki;
+
+	private final List<X509Certificate> roots = new ArrayList<>();
+
+	private final List<X509Certificate> intermediates = new ArrayList<>();
+
+	/** The chain the server presents on its TLS connections. */
+	volatile List<X509Certificate> servedBy;
+
+	final AtomicInteger bundleRequests = new AtomicInteger();
+
+	final AtomicInteger bundleNotModified = new AtomicInteger();
 
 	private final List<Entry> entries = new ArrayList<>();
 
@@ -56,7 +75,77 @@ final class FakeCa implements CertificateAuthority {
 
 	FakeCa(Clock clock) {
 		this.clock = clock;
-		this.pki = TestPki.root(clock, KeyType.EC_P256).intermediate();
+		this.root = TestPki.root(clock, KeyType.EC_P256);
+		this.pki = this.root.intermediate();
+		this.roots.add(this.root.rootCredential().certificate());
+		this.intermediates.add(this.pki.issuerCredential().certificate());
+		this.servedBy = this.pki.leaf("spiffe://td.example/tether/server", "ca.test").chain();
+	}
+
+	/** The intermediate that signs now. */
+	synchronized X509Certificate issuer() {
+		return this.pki.issuerCredential().certificate();
+	}
+
+	/**
+	 * A new intermediate under the current root signs from now on; the old one stays in
+	 * the bundle unless {@code compromised} (an emergency rotation).
+	 */
+	synchronized void rotateIntermediate(boolean compromised) {
+		X509Certificate old = issuer();
+		this.pki = this.root.intermediate();
+		if (compromised) {
+			this.intermediates.remove(old);
+		}
+		this.intermediates.add(issuer());
+	}
+
+	/**
+	 * Publishes a new root with its intermediate ahead of use (prepared).
+	 * @return the new root's PKI
+	 */
+	synchronized TestPki prepareRoot() {
+		TestPki next = TestPki.root(this.clock, KeyType.EC_P256);
+		TestPki intermediate = next.intermediate();
+		this.roots.add(next.rootCredential().certificate());
+		this.intermediates.add(intermediate.issuerCredential().certificate());
+		return intermediate;
+	}
+
+	/** The prepared root signs, and the server's TLS certificate moves to it. */
+	synchronized void activate(TestPki next) {
+		this.pki = next;
+		this.servedBy = next.leaf("spiffe://td.example/tether/server", "ca.test").chain();
+	}
+
+	/** The server stops serving a root (and the intermediates under it). */
+	synchronized void retireRoot(X509Certificate old) {
+		this.roots.remove(old);
+		this.intermediates
+			.removeIf((intermediate) -> intermediate.getIssuerX500Principal().equals(old.getSubjectX500Principal())
+					&& verifies(intermediate, old));
+	}
+
+	private static boolean verifies(X509Certificate certificate, X509Certificate issuer) {
+		try {
+			certificate.verify(issuer.getPublicKey());
+			return true;
+		}
+		catch (java.security.GeneralSecurityException ex) {
+			return false;
+		}
+	}
+
+	/** The server leaves an intermediate out of its bundle, whatever it signs. */
+	synchronized void unlist(X509Certificate intermediate) {
+		this.intermediates.remove(intermediate);
+	}
+
+	/** What the server's bundle lists now, roots first. */
+	synchronized List<X509Certificate> bundle() {
+		List<X509Certificate> all = new ArrayList<>(this.roots);
+		all.addAll(this.intermediates);
+		return all;
 	}
 
 	void entry(String spiffeId, String... dnsNames) {
@@ -123,19 +212,31 @@ final class FakeCa implements CertificateAuthority {
 		return sign(entry.spiffeId(), csr, entry.dnsNames(), this.workloadLifetime);
 	}
 
+	@Override
+	public Bundle bundle(String etag) throws ServerClient.ServerException {
+		this.bundleRequests.incrementAndGet();
+		available();
+		List<X509Certificate> bundle = bundle();
+		String tag = "\"" + Thumbprints.sha256Hex(Pem.write(bundle).getBytes(StandardCharsets.US_ASCII)) + "\"";
+		if (tag.equals(etag)) {
+			this.bundleNotModified.incrementAndGet();
+			return null;
+		}
+		return new Bundle(bundle, tag, this.servedBy);
+	}
+
 	private void available() throws ServerClient.ServerException {
 		if (this.down) {
 			throw new ServerClient.ServerException("https://ca.test unreachable: Connection refused", false);
 		}
 	}
 
-	private Issued sign(String spiffeId, Csr csr, List<String> dnsNames, Duration lifetime) {
+	private synchronized Issued sign(String spiffeId, Csr csr, List<String> dnsNames, Duration lifetime) {
 		X509Certificate certificate = new CertificateSigner(this.clock, new SecureRandom()).sign(
 				new CertificateProfile.Leaf(SpiffeId.parse(spiffeId), dnsNames, lifetime), csr.publicKey(),
 				this.pki.issuerCredential());
 		this.issued.computeIfAbsent(spiffeId, (key) -> new ArrayList<>()).add(certificate);
-		return new Issued(List.of(certificate, this.pki.issuerCredential().certificate()),
-				List.of(this.pki.rootCredential().certificate()));
+		return new Issued(List.of(certificate, this.pki.issuerCredential().certificate()), List.copyOf(this.roots));
 	}
 
 }

@@ -79,7 +79,7 @@ class HookRunnerTest {
 
 	private static AgentConfig.Workload workload(String spiffeId, AgentConfig.Hook hook) {
 		return new AgentConfig.Workload(SpiffeId.parse(spiffeId), KeyType.EC_P256, null, null, null, null, null, null,
-				PosixFilePermissions.fromString("rw-------"), null, hook);
+				PosixFilePermissions.fromString("rw-------"), null, hook, false);
 	}
 
 }

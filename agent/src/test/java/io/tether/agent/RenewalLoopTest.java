@@ -148,6 +148,39 @@ class RenewalLoopTest {
 			.contains(" ERROR CERTIFICATE ABOUT TO EXPIRE item=scripted");
 	}
 
+	/**
+	 * The CA away for 45% of a certificate's life, from its renewal point (half its life)
+	 * on: the backoff must still bring an attempt after the outage and before the expiry,
+	 * whatever the lifetime and however the jitter falls. With the fixed 5 min cap alone,
+	 * a 2 min, 10 min or 1 h certificate expired.
+	 */
+	@Test
+	void anOutageOf45PercentOfTheLifeFromTheRenewalPointDoesNotLetTheCertificateExpire() {
+		for (Duration lifetime : List.of(Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1),
+				Duration.ofHours(24))) {
+			for (double draw : new double[] { 0.0, 0.5, 0.999 }) {
+				ManualScheduler scheduler = new ManualScheduler(this.clock);
+				RenewalLoop loop = new RenewalLoop(scheduler, this.clock, new FixedRandom(draw), 0.5, 0.0, this.status,
+						() -> this.fatal.set(true));
+				Scripted renewable = new Scripted(lifetime);
+				loop.start(renewable);
+				scheduler.runDue();
+				X509Certificate first = renewable.current();
+				// half its life (no renewal jitter), as the loop planned it
+				Instant renewalPoint = scheduler.nextDue();
+				renewable.downFrom = renewalPoint;
+				renewable.downUntil = renewalPoint.plusMillis(lifetime.toMillis() * 45 / 100);
+
+				scheduler
+					.advance(Duration.between(this.clock.instant(), first.getNotAfter().toInstant()).minusMillis(1));
+
+				assertThat(renewable.current()).as("renewed before expiry: lifetime " + lifetime + ", jitter " + draw)
+					.isNotEqualTo(first);
+				assertThat(renewable.attempts).as("tried during the outage").anyMatch(renewalPoint::equals);
+			}
+		}
+	}
+
 	@Test
 	void aFatalAttemptStopsTheRenewableAndTellsTheDaemon() {
 		RenewalLoop loop = loop(new FixedRandom(0.0), 0.5, 0.0);
@@ -193,6 +226,12 @@ class RenewalLoopTest {
 
 		private boolean fatal;
 
+		/** The CA is unreachable from this instant... */
+		private Instant downFrom;
+
+		/** ...until this one. */
+		private Instant downUntil;
+
 		Scripted(Duration lifetime) {
 			this.lifetime = lifetime;
 		}
@@ -208,7 +247,9 @@ class RenewalLoopTest {
 			if (this.fatal) {
 				throw new RenewalLoop.Fatal("token refused");
 			}
-			if (this.failing) {
+			Instant now = RenewalLoopTest.this.clock.instant();
+			boolean down = this.downFrom != null && !now.isBefore(this.downFrom) && now.isBefore(this.downUntil);
+			if (this.failing || down) {
 				throw new ServerClient.ServerException("server down", false);
 			}
 			this.current = this.pki.leaf(KeyType.EC_P256, this.lifetime, "spiffe://td.example/ns/scripted")

@@ -65,6 +65,22 @@ class RenewalTest {
 	}
 
 	@Test
+	void backoffNeverWaitsMoreThanAQuarterOfWhatTheCertificateHasLeft() {
+		assertThat(Renewal.backoff(20, Duration.ofMinutes(4), fixed(0.999))).isLessThanOrEqualTo(Duration.ofMinutes(1))
+			.isGreaterThan(Duration.ofSeconds(59));
+		assertThat(Renewal.backoff(20, Duration.ofHours(2), fixed(0.999))).as("the fixed cap below that")
+			.isGreaterThan(Duration.ofMinutes(4).plusSeconds(59));
+		assertThat(Renewal.backoff(2, Duration.ofMinutes(4), fixed(0.0))).as("the exponential below that")
+			.isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void backoffNearOrPastExpiryIsStillNoTightLoop() {
+		assertThat(Renewal.backoff(20, Duration.ofMillis(10), fixed(0.0))).isEqualTo(Duration.ofMillis(500));
+		assertThat(Renewal.backoff(20, Duration.ofMinutes(-1), fixed(0.0))).isEqualTo(Duration.ofSeconds(150));
+	}
+
+	@Test
 	void backoffIsNeverATightLoop() {
 		for (int failures = 1; failures < 40; failures++) {
 			assertThat(Renewal.backoff(failures, fixed(0.0))).isGreaterThanOrEqualTo(Duration.ofMillis(500));

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import io.tether.pki.Thumbprints;
 import io.tether.pki.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +55,27 @@ class TetherAgentTest {
 	}
 
 	@Test
+	void statusShowsTheLastSyncAndTheRootsOfTheServersBundle() {
+		TestPki pki = TestPki.root();
+		X509Certificate root = pki.rootCredential().certificate();
+		Instant at = Instant.now().minusSeconds(12);
+		AgentStatus status = new AgentStatus(this.dir, Clock.fixed(Instant.now(), ZoneOffset.UTC));
+		status.recordSync(at, "failed", "https://ca.example:8443 unreachable", List.of(root));
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+		int exit = TetherAgent.status(config(), print(out), print(new ByteArrayOutputStream()));
+
+		assertThat(exit).isZero();
+		assertThat(out.toString(StandardCharsets.UTF_8))
+			.contains("LAST SYNC   " + at.truncatedTo(ChronoUnit.SECONDS)
+					+ " (12s ago) failed: https://ca.example:8443 unreachable")
+			.contains("ROOT        " + root.getSubjectX500Principal().getName() + " SHA-256 "
+					+ Thumbprints.sha256Hex(root));
+		assertThat(status.metrics())
+			.contains("tether_agent_sync_last_run_seconds{outcome=\"failed\"} " + at.getEpochSecond());
+	}
+
+	@Test
 	void aStatusFileThatIsNotOneSaysSoWithItsName() throws Exception {
 		Files.writeString(this.dir.resolve("status.json"),
 				"{\"updatedAt\":\"2026-11-25T10:00:00Z\",\"certificates\":[{\"name\":\"agent\",\"consecutiveFailures\":1.5}]}");
@@ -67,7 +90,7 @@ class TetherAgentTest {
 
 	private AgentConfig config() {
 		return new AgentConfig(List.of(java.net.URI.create("https://ca.example:8443")), null, null, null, null,
-				this.dir, 0.5, 0.1, 0, List.of());
+				this.dir, 0.5, 0.1, 0, List.of(), AgentConfig.DEFAULT_SYNC_INTERVAL);
 	}
 
 	private static PrintStream print(ByteArrayOutputStream out) {

@@ -145,7 +145,7 @@ class WorkloadWriterTest {
 		return new AgentConfig.Workload(SpiffeId.parse("spiffe://td.example/ns/web"), KeyType.EC_P256,
 				pem ? out.resolve("cert.pem") : null, pem ? out.resolve("key.pem") : null,
 				pem ? out.resolve("bundle.pem") : null, out.resolve("keystore.p12"), out.resolve("truststore.p12"),
-				passwordFile, PosixFilePermissions.fromString("rw-r-----"), null, null);
+				passwordFile, PosixFilePermissions.fromString("rw-r-----"), null, null, false);
 	}
 
 }

@@ -51,9 +51,18 @@ final class TetherServer implements AutoCloseable {
 	}
 
 	TetherServer(Path dataDir, int port, String trustDomain) {
+		this(dataDir, port, trustDomain, List.of());
+	}
+
+	/**
+	 * @param settings more command-line settings
+	 * ({@code --tether.ca.intermediate-ttl=PT3M})
+	 */
+	TetherServer(Path dataDir, int port, String trustDomain, List<String> settings) {
 		this.dataDir = dataDir;
 		this.port = port;
 		this.trustDomain = trustDomain;
+		this.settings.addAll(settings);
 	}
 
 	/**
@@ -142,6 +151,31 @@ final class TetherServer implements AutoCloseable {
 		return post("/v1/entries", Map.of("spiffeId", spiffeId, "agent", agent, "dnsNames", dnsNames, "ttl", ttl))
 			.get("id")
 			.asString();
+	}
+
+	/**
+	 * The public bundle, as PEM text, asked without a client certificate (the admin's may
+	 * have been renewed under the test's feet).
+	 */
+	String bundle(boolean intermediates) {
+		try (HttpClient anonymous = HttpClient.newBuilder()
+			.sslContext(TlsContexts.trusting(Pem.readCertificates(read(bundleFile()))))
+			.build()) {
+			HttpResponse<String> response = anonymous.send(
+					HttpRequest.newBuilder(URI.create(url() + "/v1/bundle?intermediates=" + intermediates)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new AssertionError("/v1/bundle -> " + response.statusCode() + " " + response.body());
+			}
+			return response.body();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("interrupted");
+		}
 	}
 
 	JsonNode get(String path) {

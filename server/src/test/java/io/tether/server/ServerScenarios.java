@@ -103,6 +103,26 @@ abstract class ServerScenarios {
 	}
 
 	@Test
+	void bundleCarriesATagAndAnUnchangedOneIsAnsweredWithoutABody() {
+		HttpResponse<String> first = this.server.get(this.server.anonymousClient(), "/v1/bundle?intermediates=true");
+		String etag = first.headers().firstValue("ETag").orElseThrow();
+
+		HttpResponse<String> again = RunningServer.send(this.server.anonymousClient(),
+				java.net.http.HttpRequest.newBuilder(this.server.uri("/v1/bundle?intermediates=true"))
+					.header("If-None-Match", etag)
+					.build());
+		HttpResponse<String> other = RunningServer.send(this.server.anonymousClient(),
+				java.net.http.HttpRequest.newBuilder(this.server.uri("/v1/bundle"))
+					.header("If-None-Match", etag)
+					.build());
+
+		assertThat(again.statusCode()).isEqualTo(304);
+		assertThat(again.body()).isEmpty();
+		assertThat(other.statusCode()).as("the roots alone are another document").isEqualTo(200);
+		assertThat(other.headers().firstValue("ETag")).isPresent().isNotEqualTo(java.util.Optional.of(etag));
+	}
+
+	@Test
 	void issuedCertificatePassesOpensslStrictVerifyAndPythonCryptography() throws Exception {
 		KeyPair keys = KeyType.EC_P256.generate();
 		String spiffeId = "spiffe://" + TRUST_DOMAIN + "/ns/web/sa/frontend";
