@@ -46,6 +46,23 @@ final class Renewal {
 	}
 
 	/**
+	 * Whether the time left, not the exponential, bounds the wait after this many
+	 * failures.
+	 */
+	static boolean shortenedByLife(int failures, Duration left) {
+		if (left == null || !left.isPositive()) {
+			return false;
+		}
+		long exponential = (failures >= 30) ? BACKOFF_CAP.toMillis()
+				: Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.max(0, failures - 1));
+		return lifeCap(left) < exponential;
+	}
+
+	private static long lifeCap(Duration left) {
+		return Math.max(BACKOFF_BASE.toMillis(), left.toMillis() / 4);
+	}
+
+	/**
 	 * {@link #backoff(int, RandomGenerator)}, capped further at a quarter of the time the
 	 * certificate in use has left (but never below {@link #BACKOFF_BASE}): the fixed cap
 	 * alone overshoots a short certificate's end (a 1 h certificate whose CA was away
@@ -58,7 +75,7 @@ final class Renewal {
 	static Duration backoff(int failures, Duration left, RandomGenerator random) {
 		long cap = BACKOFF_CAP.toMillis();
 		if (left != null && left.isPositive()) {
-			cap = Math.min(cap, Math.max(BACKOFF_BASE.toMillis(), left.toMillis() / 4));
+			cap = Math.min(cap, lifeCap(left));
 		}
 		long exponential = (failures >= 30) ? cap : Math.min(cap, BACKOFF_BASE.toMillis() << Math.max(0, failures - 1));
 		long half = exponential / 2;

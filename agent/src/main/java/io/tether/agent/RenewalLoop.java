@@ -119,7 +119,7 @@ final class RenewalLoop {
 	 * Schedules the first attempt of a renewable, at once.
 	 */
 	void start(Renewable renewable) {
-		schedule(renewable, 0, Duration.ZERO);
+		schedule(renewable, 0, 0, Duration.ZERO);
 	}
 
 	/**
@@ -128,19 +128,25 @@ final class RenewalLoop {
 	 * {@link BundleSync}). Its failures count from zero again.
 	 */
 	void renewNow(Renewable renewable) {
-		schedule(renewable, 0, Duration.ZERO);
+		schedule(renewable, 0, 0, Duration.ZERO);
 	}
 
-	private void schedule(Renewable renewable, int failuresBefore, Duration wait) {
+	/**
+	 * @param level the backoff's exponent so far: the failures that were not already
+	 * waited for less than the exponential (near the certificate's end, see
+	 * {@link Renewal#backoff(int, Duration, RandomGenerator)}), so that the many short
+	 * waits before an expiry do not leave the backoff at its cap once it expired
+	 */
+	private void schedule(Renewable renewable, int failuresBefore, int level, Duration wait) {
 		long turn = this.turns.merge(renewable, 1L, Long::sum);
 		this.scheduler.schedule(() -> {
 			if (this.turns.get(renewable) == turn) {
-				attempt(renewable, failuresBefore);
+				attempt(renewable, failuresBefore, level);
 			}
 		}, wait);
 	}
 
-	private void attempt(Renewable renewable, int failuresBefore) {
+	private void attempt(Renewable renewable, int failuresBefore, int levelBefore) {
 		String name = renewable.name();
 		Held held;
 		try {
@@ -157,19 +163,20 @@ final class RenewalLoop {
 			X509Certificate current = renewable.current();
 			Duration left = (current != null)
 					? Duration.between(this.clock.instant(), current.getNotAfter().toInstant()) : null;
-			Duration wait = Renewal.backoff(failures, left, this.random);
+			int level = Renewal.shortenedByLife(levelBefore + 1, left) ? levelBefore : levelBefore + 1;
+			Duration wait = Renewal.backoff(levelBefore + 1, left, this.random);
 			String reason = reason(ex);
 			Log.warn("renewal failed item=" + name + " attempt=" + failures + " retryIn=" + wait + " reason=\"" + reason
 					+ "\"");
 			warnIfAboutToExpire(name, current);
 			this.status.record(name, renewable.condition(), current, this.clock.instant().plus(wait), failures, reason);
-			schedule(renewable, failures, wait);
+			schedule(renewable, failures, level, wait);
 			return;
 		}
 		Duration wait = Renewal.untilRenewal(held.receivedAt(), held.certificate().getNotAfter().toInstant(),
 				this.clock.instant(), this.fraction, this.jitter, this.random);
 		this.status.record(name, renewable.condition(), held.certificate(), this.clock.instant().plus(wait), 0, null);
-		schedule(renewable, 0, wait);
+		schedule(renewable, 0, 0, wait);
 	}
 
 	private void warnIfAboutToExpire(String name, X509Certificate current) {

@@ -182,6 +182,23 @@ class RenewalLoopTest {
 	}
 
 	@Test
+	void aCertificateThatExpiredWhileRenewalFailedIsRetriedSoonAfterNotAtTheCap() {
+		RenewalLoop loop = loop(new FixedRandom(0.999), 0.5, 0.0);
+		Scripted renewable = new Scripted(Duration.ofSeconds(30));
+		loop.start(renewable);
+		this.scheduler.runDue();
+		renewable.failing = true;
+		Instant notAfter = renewable.current().getNotAfter().toInstant();
+
+		while (!this.clock.instant().isAfter(notAfter)) {
+			this.scheduler.runNext();
+		}
+
+		// the many short waits of its last seconds do not count as a long outage
+		assertThat(Duration.between(this.clock.instant(), this.scheduler.nextDue())).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
 	void aFatalAttemptStopsTheRenewableAndTellsTheDaemon() {
 		RenewalLoop loop = loop(new FixedRandom(0.0), 0.5, 0.0);
 		Scripted renewable = new Scripted(Duration.ofSeconds(100));
