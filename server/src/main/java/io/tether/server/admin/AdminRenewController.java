@@ -8,11 +8,9 @@ import io.tether.api.IssuedCertificate;
 import io.tether.api.ProblemType;
 import io.tether.pki.CertificateProfile;
 import io.tether.pki.Csr;
-import io.tether.pki.InvalidCsrException;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
-import io.tether.pki.UnsupportedKeyException;
 import io.tether.server.TetherProperties;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.certificate.CertificateIssuer;
@@ -47,15 +45,7 @@ class AdminRenewController {
 	@PostMapping(path = "/v1/admin/renew", consumes = "application/json")
 	IssuedCertificate renew(@RequestBody CsrRequest body, HttpServletRequest http) {
 		Csr csr = RequestFields.csr((body != null) ? body.csr() : null);
-		try {
-			csr.verifyProofOfPossession();
-		}
-		catch (InvalidCsrException ex) {
-			throw new ApiException(ProblemType.CSR_SIGNATURE_INVALID, ex.getMessage());
-		}
-		catch (UnsupportedKeyException ex) {
-			throw new ApiException(ProblemType.KEY_TYPE_NOT_ALLOWED, ex.getMessage());
-		}
+		RequestFields.requireProofOfPossession(csr);
 		byte[] presented = ClientCertificates.leaf(http)
 			.map((certificate) -> certificate.getPublicKey().getEncoded())
 			.orElseThrow(() -> new ApiException(ProblemType.CLIENT_CERTIFICATE_REQUIRED,

@@ -9,10 +9,8 @@ import java.util.Arrays;
 
 import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
-import io.tether.pki.InvalidCsrException;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
-import io.tether.pki.UnsupportedKeyException;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
@@ -21,6 +19,7 @@ import io.tether.server.identity.AgentNames;
 import io.tether.server.issuance.IssuanceRequest;
 import io.tether.server.issuance.IssuanceService;
 import io.tether.server.web.ApiException;
+import io.tether.server.web.RequestFields;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -119,15 +118,7 @@ class Reattestations {
 	 * policy afterwards.
 	 */
 	private static void requireProofOfPossession(X509Certificate presented, Csr csr) {
-		try {
-			csr.verifyProofOfPossession();
-		}
-		catch (InvalidCsrException ex) {
-			throw new ApiException(ProblemType.CSR_SIGNATURE_INVALID, ex.getMessage());
-		}
-		catch (UnsupportedKeyException ex) {
-			throw new ApiException(ProblemType.KEY_TYPE_NOT_ALLOWED, ex.getMessage());
-		}
+		RequestFields.requireProofOfPossession(csr);
 		if (!Arrays.equals(csr.publicKey().getEncoded(), presented.getPublicKey().getEncoded())) {
 			throw new ApiException(ProblemType.KEY_MISMATCH,
 					"The CSR's key is not the key of the agent certificate "

@@ -9,6 +9,7 @@ import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.DnsNames;
 import io.tether.pki.InvalidCsrException;
+import io.tether.pki.UnsupportedKeyException;
 import io.tether.pki.InvalidSpiffeIdException;
 import io.tether.pki.Pem;
 import io.tether.pki.PkiException;
@@ -30,6 +31,25 @@ public final class RequestFields {
 	static final Duration MAX_WINDOW = Duration.ofDays(100 * 365);
 
 	private RequestFields() {
+	}
+
+	/**
+	 * Checks that the CSR's signature verifies with its own key: proof that the requester
+	 * holds the private key.
+	 * @param csr a parsed CSR
+	 * @throws ApiException {@code csr-signature-invalid}, or {@code key-type-not-allowed}
+	 * for a key Tether does not sign for
+	 */
+	public static void requireProofOfPossession(Csr csr) {
+		try {
+			csr.verifyProofOfPossession();
+		}
+		catch (InvalidCsrException ex) {
+			throw new ApiException(ProblemType.CSR_SIGNATURE_INVALID, ex.getMessage());
+		}
+		catch (UnsupportedKeyException ex) {
+			throw new ApiException(ProblemType.KEY_TYPE_NOT_ALLOWED, ex.getMessage());
+		}
 	}
 
 	public static Csr csr(String pem) {
