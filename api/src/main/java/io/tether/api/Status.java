@@ -18,12 +18,16 @@ public record Status(String trustDomain, Instant serverTime, List<AuthoritySumma
 		Expiry soonestExpiry, List<JobRun> jobs) {
 
 	/**
+	 * An authority relying parties trust now: prepared, active or retiring (the retired
+	 * and revoked ones are in {@code GET /v1/ca}).
+	 *
 	 * @param kind {@code root} or {@code intermediate}
+	 * @param status {@code prepared}, {@code active} or {@code retiring}
 	 * @param subject its subject DN
 	 * @param notAfter end of validity
 	 * @param sha256 SHA-256 fingerprint of its certificate, hex
 	 */
-	public record AuthoritySummary(String kind, String subject, Instant notAfter, String sha256) {
+	public record AuthoritySummary(String kind, String status, String subject, Instant notAfter, String sha256) {
 	}
 
 	/**

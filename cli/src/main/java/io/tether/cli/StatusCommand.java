@@ -30,8 +30,8 @@ class StatusCommand extends ApiCommand {
 		Details details = new Details().add("server", api.server() + " (reachable, " + millis + " ms)")
 			.add("trust domain", status.trustDomain());
 		for (Status.AuthoritySummary authority : status.authorities()) {
-			details.add(authority.kind(), authority.subject() + ", expires " + expiry(authority.notAfter(), now)
-					+ ", SHA-256 " + authority.sha256());
+			details.add(authority.kind(), authority.status() + ", " + authority.subject() + ", expires "
+					+ expiry(authority.notAfter(), now) + ", SHA-256 " + authority.sha256());
 		}
 		Status.Counts counts = status.counts();
 		details.add("agents", counts.activeAgents() + " active of " + counts.agents())

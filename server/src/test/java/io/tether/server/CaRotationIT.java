@@ -84,6 +84,13 @@ class CaRotationIT {
 			assertThat(emergency.get("done").asString()).contains("revoked intermediate generation 2");
 			assertThat(statuses(server, "intermediate")).containsExactly("retiring", "revoked", "active");
 			assertThat(bundle(server, true)).doesNotContain(compromised).hasSize(4);
+			List<String> shown = new ArrayList<>();
+			json.readTree(server.get(server.adminClient(), "/v1/status").body())
+				.get("authorities")
+				.forEach((authority) -> shown
+					.add(authority.get("kind").asString() + " " + authority.get("status").asString()));
+			assertThat(shown).as("tether status shows what is trusted now")
+				.containsExactly("root active", "root prepared", "intermediate retiring", "intermediate active");
 			X509Certificate after = issue(server);
 			assertThat(after.getIssuerX500Principal()).isEqualTo(compromised.getSubjectX500Principal());
 			after.verify(intermediate(server, 3).getPublicKey());

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import io.tether.api.Status.AuthoritySummary;
 import io.tether.api.Status.Counts;
@@ -55,13 +56,17 @@ class StatusController {
 		this.clock = clock;
 	}
 
+	/** The states shown: what relying parties trust now, not years of retired ones. */
+	private static final Set<String> TRUSTED = Set.of("prepared", "active", "retiring");
+
 	@GetMapping("/v1/status")
 	Status status() {
 		Instant now = this.clock.instant();
 		List<AuthoritySummary> hierarchy = this.authorities.all()
 			.stream()
-			.map((authority) -> new AuthoritySummary(authority.kind(), authority.subject(), authority.notAfter(),
-					authority.sha256()))
+			.filter((authority) -> TRUSTED.contains(authority.status()))
+			.map((authority) -> new AuthoritySummary(authority.kind(), authority.status(), authority.subject(),
+					authority.notAfter(), authority.sha256()))
 			.toList();
 		Expiry soonest = this.certificates.soonestExpiry(now)
 			.map((expiry) -> new Expiry(expiry.serialNumber(), expiry.spiffeId(), expiry.notAfter()))
