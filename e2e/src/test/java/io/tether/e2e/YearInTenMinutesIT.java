@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
+import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.testing.Commands;
 import io.tether.workload.PemFileCredentialSource;
@@ -201,7 +202,7 @@ class YearInTenMinutesIT {
 			String key = Files.readString(out.resolve("key.pem"));
 			List<X509Certificate> certificates = Pem.readCertificates(chain);
 			PrivateKey privateKey = Pem.readPrivateKey(key);
-			if (matches(certificates.get(0), privateKey) || attempt == 5) {
+			if (KeyType.matches(privateKey, certificates.get(0).getPublicKey()) || attempt == 5) {
 				Files.writeString(snapshot.resolve("leaf.pem"), Pem.write(certificates.get(0)));
 				Files.writeString(snapshot.resolve("rest.pem"),
 						Pem.write(certificates.subList(1, certificates.size())));
@@ -219,21 +220,6 @@ class YearInTenMinutesIT {
 		if (result.exitCode() != 0 || !result.output().contains("Verification: OK")
 				|| !result.output().contains("ok")) {
 			this.failures.add("s_client at " + Instant.now() + ": " + result.output());
-		}
-	}
-
-	private static boolean matches(X509Certificate certificate, PrivateKey key) {
-		try {
-			java.security.Signature signature = java.security.Signature.getInstance("SHA256withECDSA");
-			signature.initSign(key);
-			signature.update(new byte[] { 1 });
-			byte[] signed = signature.sign();
-			signature.initVerify(certificate.getPublicKey());
-			signature.update(new byte[] { 1 });
-			return signature.verify(signed);
-		}
-		catch (java.security.GeneralSecurityException ex) {
-			return false;
 		}
 	}
 

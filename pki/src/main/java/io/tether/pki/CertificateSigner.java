@@ -64,8 +64,18 @@ public final class CertificateSigner {
 	 * @return the moment it was signed, at most its {@code notAfter}
 	 */
 	public static Instant issuedAt(X509Certificate certificate) {
-		Instant issued = certificate.getNotBefore().toInstant().plus(BACKDATE);
-		Instant notAfter = certificate.getNotAfter().toInstant();
+		return issuedAt(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+	}
+
+	/**
+	 * {@link #issuedAt(X509Certificate)} from a certificate's validity, for callers that
+	 * keep it without the certificate.
+	 * @param notBefore its {@code notBefore}
+	 * @param notAfter its {@code notAfter}
+	 * @return the moment it was signed, at most its {@code notAfter}
+	 */
+	public static Instant issuedAt(Instant notBefore, Instant notAfter) {
+		Instant issued = notBefore.plus(BACKDATE);
 		return issued.isAfter(notAfter) ? notAfter : issued;
 	}
 
@@ -77,8 +87,19 @@ public final class CertificateSigner {
 	 * @return that moment
 	 */
 	public static Instant pointInLife(X509Certificate certificate, double fraction) {
-		Instant issued = issuedAt(certificate);
-		long life = Duration.between(issued, certificate.getNotAfter().toInstant()).toMillis();
+		return pointInLife(issuedAt(certificate), certificate.getNotAfter().toInstant(), fraction);
+	}
+
+	/**
+	 * The moment a given fraction of a life from {@code issued} to {@code notAfter} has
+	 * passed.
+	 * @param issued when it was signed ({@link #issuedAt})
+	 * @param notAfter its {@code notAfter}
+	 * @param fraction the share of its life, 0 to 1
+	 * @return that moment
+	 */
+	public static Instant pointInLife(Instant issued, Instant notAfter, double fraction) {
+		long life = Duration.between(issued, notAfter).toMillis();
 		return issued.plusMillis((long) (life * fraction));
 	}
 

@@ -159,9 +159,8 @@ class AuthorityEntity {
 	 * What the rotation plan needs to know of this authority.
 	 */
 	RotationPlan.Node node() {
-		Instant issuedAt = this.notBefore.plus(CertificateSigner.BACKDATE);
 		return new RotationPlan.Node(this.id, this.kind, this.generation, this.parentId, this.status,
-				issuedAt.isAfter(this.notAfter) ? this.notAfter : issuedAt, this.notAfter);
+				CertificateSigner.issuedAt(this.notBefore, this.notAfter), this.notAfter);
 	}
 
 	void moveTo(Status status) {

@@ -1,5 +1,6 @@
 package io.tether.server.authority;
 
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -48,6 +49,26 @@ public interface CertificateAuthority {
 	 * @return the intermediates' certificates, oldest first
 	 */
 	List<X509Certificate> validIntermediates();
+
+	/**
+	 * Whether one of the intermediates relying parties trust
+	 * ({@link #validIntermediates}) signed the certificate: a rotation leaves it trusted,
+	 * an emergency rotation does not.
+	 * @param certificate a leaf this CA issued
+	 * @return whether its issuer is still trusted
+	 */
+	default boolean issuedByTrusted(X509Certificate certificate) {
+		for (X509Certificate intermediate : validIntermediates()) {
+			try {
+				certificate.verify(intermediate.getPublicKey());
+				return true;
+			}
+			catch (GeneralSecurityException ex) {
+				// another intermediate
+			}
+		}
+		return false;
+	}
 
 	/**
 	 * A signed leaf.

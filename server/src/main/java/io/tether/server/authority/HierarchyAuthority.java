@@ -166,7 +166,6 @@ class HierarchyAuthority implements CertificateAuthority {
 
 	private RotationPlan.Step manualStep(AuthorityEntity.Kind kind, boolean emergency, List<AuthorityEntity> all) {
 		Instant now = this.clock.instant();
-		AuthorityEntity activeRoot = find(all, AuthorityEntity.Kind.ROOT, AuthorityEntity.Status.ACTIVE);
 		AuthorityEntity preparedRoot = find(all, AuthorityEntity.Kind.ROOT, AuthorityEntity.Status.PREPARED);
 		if (kind == AuthorityEntity.Kind.ROOT) {
 			if (emergency) {
@@ -177,8 +176,8 @@ class HierarchyAuthority implements CertificateAuthority {
 				throw new ApiException(ProblemType.CONFLICT,
 						"Root generation " + preparedRoot.getGeneration()
 								+ " is already prepared; the first intermediate prepared after "
-								+ preparedRoot.getNotBefore()
-									.plus(CertificateSigner.BACKDATE)
+								+ preparedRoot.node()
+									.issuedAt()
 									.plus(RotationPlan.publicationLead(this.properties.ca().intermediateTtl()))
 								+ " is signed by it (rotate the intermediate to move on)");
 			}
@@ -188,20 +187,9 @@ class HierarchyAuthority implements CertificateAuthority {
 		if (!emergency && prepared != null) {
 			return new RotationPlan.Step.Activate(prepared.getId(), "an operator asked for an intermediate rotation");
 		}
-		String parent = null;
-		if (preparedRoot != null && !preparedRoot.node().expiredAt(now.plus(this.properties.ca().intermediateTtl()))
-				&& now.isAfter(preparedRoot.node()
-					.issuedAt()
-					.plus(RotationPlan.publicationLead(this.properties.ca().intermediateTtl())))) {
-			parent = preparedRoot.getId();
-		}
-		else if (activeRoot != null && !activeRoot.node().expiredAt(now.plus(this.properties.ca().intermediateTtl()))) {
-			parent = activeRoot.getId();
-		}
-		if (parent == null) {
-			throw new ApiException(ProblemType.CONFLICT, "No root can sign an intermediate for its whole life ("
-					+ this.properties.ca().intermediateTtl() + "); rotate the root first");
-		}
+		String parent = RotationPlan.rootForNext(nodes(all), now, this.properties.ca().intermediateTtl())
+			.orElseThrow(() -> new ApiException(ProblemType.CONFLICT, "No root can sign an intermediate for its "
+					+ "whole life (" + this.properties.ca().intermediateTtl() + "); rotate the root first"));
 		return new RotationPlan.Step.CreateIntermediate(parent, emergency,
 				emergency ? "an operator asked for an emergency intermediate rotation"
 						: "an operator asked for an intermediate rotation");

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import io.tether.pki.CertificateSigner;
 import io.tether.server.authority.AuthorityEntity.Kind;
 import io.tether.server.authority.AuthorityEntity.Status;
 
@@ -54,8 +55,7 @@ final class RotationPlan {
 			Instant notAfter) {
 
 		Instant pointInLife(double fraction) {
-			return this.issuedAt
-				.plusMillis((long) (Duration.between(this.issuedAt, this.notAfter).toMillis() * fraction));
+			return CertificateSigner.pointInLife(this.issuedAt, this.notAfter, fraction);
 		}
 
 		boolean expiredAt(Instant now) {
@@ -190,6 +190,20 @@ final class RotationPlan {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * The root a new intermediate prepared now goes under, as the automatic rotation
+	 * chooses it (for a rotation an operator asks for).
+	 * @param nodes every authority
+	 * @param now the time
+	 * @param intermediateTtl the lifetime new intermediates get
+	 * @return the root's id, or empty when no root can sign an intermediate's whole life
+	 */
+	static Optional<String> rootForNext(List<Node> nodes, Instant now, Duration intermediateTtl) {
+		Hierarchy hierarchy = new Hierarchy(nodes, now, intermediateTtl);
+		return Optional.ofNullable(hierarchy.rootFor(hierarchy.single(Kind.ROOT, Status.ACTIVE),
+				hierarchy.single(Kind.ROOT, Status.PREPARED), false));
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.tether.server.tls;
 
 import java.security.KeyPair;
 import java.security.KeyStore;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -119,7 +118,7 @@ class ServerTlsCredentials {
 		if (!this.authority.trustAnchors().equals(this.anchors)) {
 			why = "the trusted roots changed";
 		}
-		else if (!issuedByTrusted(certificate)) {
+		else if (!this.authority.issuedByTrusted(certificate)) {
 			why = "its issuer is no longer trusted";
 		}
 		else if (!this.clock.instant().isBefore(due)) {
@@ -135,23 +134,6 @@ class ServerTlsCredentials {
 		this.anchors = issued.anchors();
 		logger.info("Server TLS certificate renewed ({})", why);
 		return "renewed (" + why + "); valid until " + issued.certificate().getNotAfter().toInstant();
-	}
-
-	/**
-	 * Whether an intermediate relying parties still trust signed the certificate: after
-	 * an emergency rotation, the server's certificate is replaced at the next check.
-	 */
-	private boolean issuedByTrusted(X509Certificate certificate) {
-		for (X509Certificate intermediate : this.authority.validIntermediates()) {
-			try {
-				certificate.verify(intermediate.getPublicKey());
-				return true;
-			}
-			catch (GeneralSecurityException ex) {
-				// another intermediate
-			}
-		}
-		return false;
 	}
 
 	static Instant renewalPoint(X509Certificate certificate) {
