@@ -21,9 +21,14 @@ import java.time.Instant;
  * @param nextAt when, or {@code null} when it waits on another authority's transition
  * @param parentId the root that signed it (intermediates), or {@code null}
  * @param sha256 SHA-256 fingerprint of its certificate, hex
+ * @param keyId its subject key identifier, lowercase hex: its CRL is at
+ * {@code /crl/<keyId>.crl} on the HTTPS port and the plain-HTTP revocation port
+ * @param crlUrl the URL of its CRL written into certificates, or {@code null} when the
+ * server has no revocation base URL
+ * @param revokedAt when it was revoked in an emergency rotation, or {@code null}
  * @param certificatePem its certificate, PEM
  */
 public record AuthorityView(String id, String kind, int generation, String subject, String serialNumber, String keyType,
 		Instant notBefore, Instant notAfter, String status, String next, Instant nextAt, String parentId, String sha256,
-		String certificatePem) {
+		String keyId, String crlUrl, Instant revokedAt, String certificatePem) {
 }

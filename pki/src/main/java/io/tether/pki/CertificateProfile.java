@@ -13,8 +13,8 @@ import java.util.Objects;
  * <li>{@link Leaf}: a workload, agent or admin certificate carrying one SPIFFE ID as its
  * only URI SAN, plus DNS names when the workload serves TLS.</li>
  * </ul>
- * The extensions each kind gets are fixed by {@link CertificateSigner}; profiles only
- * carry what varies.
+ * and, to answer OCSP requests for a CA, {@link OcspSigner}. The extensions each kind
+ * gets are fixed by {@link CertificateSigner}; profiles only carry what varies.
  */
 public sealed interface CertificateProfile {
 
@@ -90,6 +90,33 @@ public sealed interface CertificateProfile {
 		public Leaf {
 			Objects.requireNonNull(spiffeId, "'spiffeId' must not be null");
 			dnsNames = List.copyOf(Objects.requireNonNull(dnsNames, "'dnsNames' must not be null"));
+			requirePositive(validity);
+		}
+
+	}
+
+	/**
+	 * A delegated OCSP responder certificate (RFC 6960 4.2.2.2): signs OCSP answers for
+	 * its issuer's certificates and nothing else (EKU {@code id-kp-OCSPSigning}, key
+	 * usage digitalSignature), and carries {@code id-pkix-ocsp-nocheck}, so that relying
+	 * parties do not ask about the responder itself. Keep it short-lived: nothing revokes
+	 * it.
+	 *
+	 * @param commonName the CN of the subject
+	 * @param organization the O of the subject
+	 * @param validity how long it is valid
+	 */
+	record OcspSigner(String commonName, String organization, Duration validity) implements CertificateProfile {
+
+		/**
+		 * Validates the profile.
+		 * @param commonName the subject CN
+		 * @param organization the subject O
+		 * @param validity the lifetime
+		 */
+		public OcspSigner {
+			requireText(commonName, "commonName");
+			requireText(organization, "organization");
 			requirePositive(validity);
 		}
 

@@ -14,7 +14,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 
-import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -26,7 +27,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -156,6 +156,24 @@ public final class CertificateSigner {
 	 * @throws PkiException if the issuer has already expired
 	 */
 	public X509Certificate sign(CertificateProfile profile, PublicKey subjectKey, CaCredential issuer) {
+		return sign(profile, subjectKey, issuer, RevocationPointers.NONE);
+	}
+
+	/**
+	 * Signs a certificate for a public key under a CA, telling relying parties where to
+	 * learn whether it was revoked.
+	 * @param profile an {@link CertificateProfile.Intermediate},
+	 * {@link CertificateProfile.Leaf} or {@link CertificateProfile.OcspSigner} profile
+	 * @param subjectKey the subject's public key (the private key stays with its owner)
+	 * @param issuer the issuing CA
+	 * @param pointers the CRL distribution point and OCSP responder to name, if any
+	 * @return the certificate
+	 * @throws UnsupportedKeyException if the subject key is of no supported type
+	 * @throws PkiException if the issuer has already expired
+	 */
+	public X509Certificate sign(CertificateProfile profile, PublicKey subjectKey, CaCredential issuer,
+			RevocationPointers pointers) {
+		Objects.requireNonNull(pointers, "'pointers' must not be null");
 		Objects.requireNonNull(profile, "'profile' must not be null");
 		Objects.requireNonNull(subjectKey, "'subjectKey' must not be null");
 		Objects.requireNonNull(issuer, "'issuer' must not be null");
@@ -187,6 +205,15 @@ public final class CertificateSigner {
 				builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
 				builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
 			}
+			else if (profile instanceof CertificateProfile.OcspSigner ocspSigner) {
+				X500Name subject = caName(ocspSigner.commonName(), ocspSigner.organization());
+				builder = builder(issuerName, subject, subjectKey, now, notAfter);
+				builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+				builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+				builder.addExtension(Extension.extendedKeyUsage, false,
+						new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+				builder.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+			}
 			else {
 				CertificateProfile.Leaf leaf = (CertificateProfile.Leaf) profile;
 				X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, LEAF_ORGANIZATION).build();
@@ -195,6 +222,7 @@ public final class CertificateSigner {
 			}
 			builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
 			builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(issuer, utils));
+			pointers.addTo(builder);
 			return sign(builder, issuer.privateKey(), KeyType.of(issuer.certificate().getPublicKey()));
 		}
 		catch (CertIOException | java.security.NoSuchAlgorithmException ex) {
@@ -208,11 +236,9 @@ public final class CertificateSigner {
 	 */
 	private static AuthorityKeyIdentifier authorityKeyIdentifier(CaCredential issuer, JcaX509ExtensionUtils utils)
 			throws java.security.NoSuchAlgorithmException {
-		byte[] extension = issuer.certificate().getExtensionValue(Extension.subjectKeyIdentifier.getId());
-		if (extension != null) {
-			SubjectKeyIdentifier ski = SubjectKeyIdentifier
-				.getInstance(ASN1OctetString.getInstance(extension).getOctets());
-			return new AuthorityKeyIdentifier(ski.getKeyIdentifier());
+		byte[] ski = KeyIdentifiers.subjectKeyIdentifier(issuer.certificate());
+		if (ski != null) {
+			return new AuthorityKeyIdentifier(ski);
 		}
 		return utils.createAuthorityKeyIdentifier(issuer.certificate().getPublicKey());
 	}

@@ -28,12 +28,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param admin the operator's admin credentials
  * @param agent node agents
  * @param jobs scheduled jobs that run once across replicas
+ * @param revocation CRLs and OCSP
  */
 @ConfigurationProperties(prefix = "tether", ignoreUnknownFields = false)
 public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		@DefaultValue("tether.internal") String trustDomain, String kek, Path kekFile, @DefaultValue Ca ca,
 		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin,
-		@DefaultValue Agent agent, @DefaultValue Jobs jobs) {
+		@DefaultValue Agent agent, @DefaultValue Jobs jobs, @DefaultValue Revocation revocation) {
 
 	public TetherProperties {
 		SpiffeId.validateTrustDomain(trustDomain);
@@ -129,6 +130,53 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		 */
 		public record JoinTokenPurge(@DefaultValue("PT1H") Duration interval,
 				@DefaultValue("PT50M") Duration lockAtLeast, @DefaultValue("P1D") Duration retention) {
+		}
+
+	}
+
+	/**
+	 * @param httpPort the plain-HTTP port that serves only CRLs ({@code /crl/}) and OCSP
+	 * ({@code /ocsp}), which are signed and which relying parties such as nginx fetch
+	 * over HTTP only; 0 picks a free port, -1 turns it off (both stay on the HTTPS port)
+	 * @param baseUrl the URL relying parties reach that listener at, for the CRL and OCSP
+	 * URLs written into certificates; by default {@code http://} the first of
+	 * {@code tether.server.dns-names} (else this host's name) and {@code http-port}
+	 * @param crlValidity how long a CRL is valid (its {@code nextUpdate}); a new one is
+	 * published on every revocation and at half this
+	 * @param crlCheckInterval how often the server checks, once across replicas, for a
+	 * CRL to publish (new authority, revocation made on another replica, half its
+	 * validity gone)
+	 * @param ocspValidity how long an OCSP answer is valid ({@code nextUpdate}): how long
+	 * a relying party that caches answers may miss a revocation
+	 * @param ocspSignerTtl the lifetime of each replica's delegated OCSP signing
+	 * certificates (one per authority, renewed at half its life)
+	 * @param syncInterval how often a replica looks for revocations made on another one,
+	 * to drop the OCSP answers it cached
+	 * @param crlInIntermediates whether intermediates carry their root's CRL URL
+	 * @param crlInLeaves whether leaves carry their intermediate's CRL URL
+	 * @param ocspInLeaves whether leaves carry the OCSP URL
+	 */
+	public record Revocation(@DefaultValue("8080") int httpPort, String baseUrl,
+			@DefaultValue("P1D") Duration crlValidity, @DefaultValue("PT10S") Duration crlCheckInterval,
+			@DefaultValue("PT5M") Duration ocspValidity, @DefaultValue("P1D") Duration ocspSignerTtl,
+			@DefaultValue("PT2S") Duration syncInterval, @DefaultValue("true") boolean crlInIntermediates,
+			@DefaultValue("false") boolean crlInLeaves, @DefaultValue("false") boolean ocspInLeaves) {
+
+		public Revocation {
+			if (httpPort < -1 || httpPort > 65535) {
+				throw new IllegalArgumentException(
+						"tether.revocation.http-port must be a port, 0 for any free one or -1 for none");
+			}
+			for (Duration duration : List.of(crlValidity, crlCheckInterval, ocspValidity, ocspSignerTtl,
+					syncInterval)) {
+				if (duration.isNegative() || duration.isZero()) {
+					throw new IllegalArgumentException("tether.revocation durations must be positive");
+				}
+			}
+			if (baseUrl != null && !baseUrl.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+				throw new IllegalArgumentException(
+						"tether.revocation.base-url must be an http:// or https:// URL without query: " + baseUrl);
+			}
 		}
 
 	}

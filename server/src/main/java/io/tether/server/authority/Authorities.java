@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.tether.api.AuthorityView;
+import io.tether.pki.KeyIdentifiers;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
@@ -25,9 +26,12 @@ public class Authorities {
 
 	private final TetherProperties properties;
 
-	Authorities(AuthorityRepository authorities, TetherProperties properties) {
+	private final RevocationUrls urls;
+
+	Authorities(AuthorityRepository authorities, TetherProperties properties, RevocationUrls urls) {
 		this.authorities = authorities;
 		this.properties = properties;
+		this.urls = urls;
 	}
 
 	/**
@@ -46,7 +50,7 @@ public class Authorities {
 			.toList();
 	}
 
-	private static AuthorityView view(AuthorityEntity entity, Optional<RotationPlan.Transition> next) {
+	private AuthorityView view(AuthorityEntity entity, Optional<RotationPlan.Transition> next) {
 		X509Certificate certificate = Pem.readCertificate(entity.getCertificatePem());
 		return new AuthorityView(entity.getId(), entity.getKind().name().toLowerCase(Locale.ROOT),
 				entity.getGeneration(), certificate.getSubjectX500Principal().getName(),
@@ -55,7 +59,9 @@ public class Authorities {
 				entity.getStatus().name().toLowerCase(Locale.ROOT),
 				next.map(RotationPlan.Transition::state).orElse(null),
 				next.map(RotationPlan.Transition::at).orElse(null), entity.getParentId(),
-				Thumbprints.sha256Hex(certificate), entity.getCertificatePem());
+				Thumbprints.sha256Hex(certificate),
+				KeyIdentifiers.hex(KeyIdentifiers.subjectKeyIdentifier(certificate)),
+				this.urls.crlUrl(certificate).orElse(null), entity.getRevokedAt(), entity.getCertificatePem());
 	}
 
 }

@@ -24,12 +24,17 @@ class AuthorityConfiguration {
 		return KeyEncryptionKeyLoader.load(properties, embedded, random);
 	}
 
+	@Bean
+	RevocationUrls revocationUrls(TetherProperties properties) {
+		return new RevocationUrls(properties);
+	}
+
 	@Bean(initMethod = "start")
 	HierarchyAuthority certificateAuthority(AuthorityRepository authorities, AuditLog audit,
 			PlatformTransactionManager transactionManager, KeyEncryptionKey kek, TetherProperties properties,
-			Clock clock, SecureRandom random) {
+			RevocationUrls urls, Clock clock, SecureRandom random) {
 		return new HierarchyAuthority(authorities, audit, new TransactionTemplate(transactionManager), kek, properties,
-				clock, random);
+				urls, clock, random);
 	}
 
 }

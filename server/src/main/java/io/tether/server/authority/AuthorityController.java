@@ -31,15 +31,19 @@ class AuthorityController {
 
 	private final TetherProperties properties;
 
-	AuthorityController(Authorities authorities, HierarchyAuthority authority, TetherProperties properties) {
+	private final RevocationUrls urls;
+
+	AuthorityController(Authorities authorities, HierarchyAuthority authority, TetherProperties properties,
+			RevocationUrls urls) {
 		this.authorities = authorities;
 		this.authority = authority;
 		this.properties = properties;
+		this.urls = urls;
 	}
 
 	@GetMapping("/v1/ca")
 	CaView show() {
-		return new CaView(this.properties.trustDomain(), this.authorities.all());
+		return new CaView(this.properties.trustDomain(), this.authorities.all(), this.urls.ocspUrl().orElse(null));
 	}
 
 	@PostMapping(path = "/v1/ca/rotate", consumes = "application/json")

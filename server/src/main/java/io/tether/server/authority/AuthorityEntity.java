@@ -94,6 +94,9 @@ class AuthorityEntity {
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
 
+	@Column(name = "revoked_at")
+	private Instant revokedAt;
+
 	protected AuthorityEntity() {
 	}
 
@@ -165,6 +168,18 @@ class AuthorityEntity {
 
 	void moveTo(Status status) {
 		this.status = status;
+	}
+
+	/**
+	 * Revokes it: an emergency rotation replaced it.
+	 */
+	void revoke(Instant at) {
+		this.status = Status.REVOKED;
+		this.revokedAt = at;
+	}
+
+	Instant getRevokedAt() {
+		return this.revokedAt;
 	}
 
 	String getCertificatePem() {

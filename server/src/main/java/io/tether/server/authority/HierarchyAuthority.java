@@ -20,6 +20,7 @@ import io.tether.pki.CaCredential;
 import io.tether.pki.CertificateProfile;
 import io.tether.pki.CertificateSigner;
 import io.tether.pki.KeyEncryptionKey;
+import io.tether.pki.KeyIdentifiers;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.PkiException;
@@ -41,7 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rotation schedule. The in-memory copy is derived from the database and never
  * authoritative.
  */
-class HierarchyAuthority implements CertificateAuthority {
+class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 
 	private static final Logger logger = LoggerFactory.getLogger(HierarchyAuthority.class);
 
@@ -63,10 +64,13 @@ class HierarchyAuthority implements CertificateAuthority {
 
 	private final CertificateSigner signer;
 
+	private final RevocationUrls urls;
+
 	private volatile Hierarchy hierarchy;
 
 	HierarchyAuthority(AuthorityRepository authorities, AuditLog audit, TransactionTemplate transactions,
-			KeyEncryptionKey kek, TetherProperties properties, Clock clock, SecureRandom random) {
+			KeyEncryptionKey kek, TetherProperties properties, RevocationUrls urls, Clock clock, SecureRandom random) {
+		this.urls = urls;
 		this.authorities = authorities;
 		this.audit = audit;
 		this.transactions = transactions;
@@ -146,7 +150,7 @@ class HierarchyAuthority implements CertificateAuthority {
 				AuthorityEntity compromised = find(all, AuthorityEntity.Kind.INTERMEDIATE,
 						AuthorityEntity.Status.ACTIVE);
 				apply(step, all, actor);
-				compromised.moveTo(AuthorityEntity.Status.REVOKED);
+				compromised.revoke(this.clock.instant());
 				all.stream()
 					.filter((authority) -> authority.getStatus() == AuthorityEntity.Status.PREPARED
 							&& authority.getKind() == AuthorityEntity.Kind.INTERMEDIATE)
@@ -297,7 +301,7 @@ class HierarchyAuthority implements CertificateAuthority {
 		X509Certificate intermediate = this.signer.sign(
 				new CertificateProfile.Intermediate("Tether Intermediate CA " + this.properties.trustDomain(),
 						ORGANIZATION, this.properties.ca().intermediateTtl()),
-				keys.getPublic(), new CaCredential(root, open(rootEntity)));
+				keys.getPublic(), new CaCredential(root, open(rootEntity)), this.urls.forIntermediate(root));
 		return save(UUID.randomUUID().toString(), AuthorityEntity.Kind.INTERMEDIATE, generation, rootEntity.getId(),
 				intermediate, keys.getPrivate());
 	}
@@ -349,7 +353,22 @@ class HierarchyAuthority implements CertificateAuthority {
 		CaCredential credential = new CaCredential(Pem.readCertificate(intermediate.getCertificatePem()),
 				open(intermediate));
 		return new Hierarchy(trusted(all, AuthorityEntity.Kind.ROOT), Pem.readCertificate(root.getCertificatePem()),
-				credential, intermediate.getId(), trusted(all, AuthorityEntity.Kind.INTERMEDIATE));
+				credential, intermediate.getId(), trusted(all, AuthorityEntity.Kind.INTERMEDIATE), issuers(all));
+	}
+
+	private static List<Issuer> issuers(List<AuthorityEntity> all) {
+		return all.stream()
+			.filter((authority) -> authority.getStatus() != AuthorityEntity.Status.RETIRED)
+			.sorted(java.util.Comparator.comparing(AuthorityEntity::getKind)
+				.thenComparingInt(AuthorityEntity::getGeneration))
+			.map((authority) -> {
+				X509Certificate certificate = Pem.readCertificate(authority.getCertificatePem());
+				return new Issuer(authority.getId(), authority.getKind().name().toLowerCase(Locale.ROOT),
+						authority.getStatus().name().toLowerCase(Locale.ROOT), authority.getGeneration(),
+						authority.getParentId(), certificate,
+						KeyIdentifiers.hex(KeyIdentifiers.subjectKeyIdentifier(certificate)), authority.getRevokedAt());
+			})
+			.toList();
 	}
 
 	/**
@@ -411,7 +430,8 @@ class HierarchyAuthority implements CertificateAuthority {
 	@Override
 	public SignedCertificate sign(CertificateProfile.Leaf profile, PublicKey subjectKey) {
 		Hierarchy current = current();
-		X509Certificate certificate = this.signer.sign(profile, subjectKey, current.intermediate());
+		X509Certificate certificate = this.signer.sign(profile, subjectKey, current.intermediate(),
+				this.urls.forLeaf(current.intermediate().certificate()));
 		return new SignedCertificate(certificate, List.of(certificate, current.intermediate().certificate()),
 				current.intermediateId(), current.activeRoot());
 	}
@@ -436,6 +456,20 @@ class HierarchyAuthority implements CertificateAuthority {
 		return current().intermediates();
 	}
 
+	@Override
+	public List<Issuer> issuers() {
+		return current().issuers();
+	}
+
+	@Override
+	public CaCredential credential(String issuerId) {
+		AuthorityEntity authority = this.transactions.execute((status) -> this.authorities.findById(issuerId))
+			.filter((found) -> found.getStatus() != AuthorityEntity.Status.RETIRED
+					&& found.getStatus() != AuthorityEntity.Status.REVOKED)
+			.orElseThrow(() -> new IllegalStateException("Authority " + issuerId + " does not sign any more"));
+		return new CaCredential(Pem.readCertificate(authority.getCertificatePem()), open(authority));
+	}
+
 	private Hierarchy current() {
 		Hierarchy current = this.hierarchy;
 		if (current == null) {
@@ -452,9 +486,10 @@ class HierarchyAuthority implements CertificateAuthority {
 	 * @param intermediate the active intermediate and its key
 	 * @param intermediateId its id
 	 * @param intermediates the trusted intermediates (prepared, active, retiring)
+	 * @param issuers every authority not retired, for revocation publishing
 	 */
 	private record Hierarchy(List<X509Certificate> roots, X509Certificate activeRoot, CaCredential intermediate,
-			String intermediateId, List<X509Certificate> intermediates) {
+			String intermediateId, List<X509Certificate> intermediates, List<Issuer> issuers) {
 	}
 
 }

@@ -32,6 +32,15 @@ interface CertificateRepository
 
 	List<CertificateRecord> findByRequestedByAndStatus(String requestedBy, CertificateRecord.Status status);
 
+	/**
+	 * What a CRL lists: serial number, revocation time and reason of each revoked,
+	 * unexpired certificate of an issuer, without loading the certificates.
+	 */
+	@Query("select c.serialNumber, c.revokedAt, c.revocationReason from CertificateRecord c "
+			+ "where c.issuerId = :issuerId and c.status = io.tether.server.certificate.CertificateRecord.Status.REVOKED "
+			+ "and c.notAfter > :now")
+	List<Object[]> findRevokedUnexpired(@Param("issuerId") String issuerId, @Param("now") Instant now);
+
 	static Specification<CertificateRecord> hasSpiffeId(String spiffeId) {
 		return (root, query, builder) -> builder.equal(root.get("spiffeId"), spiffeId);
 	}

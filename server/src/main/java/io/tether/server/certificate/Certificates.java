@@ -59,6 +59,54 @@ public class Certificates {
 					record.getStatus() == CertificateRecord.Status.REVOKED));
 	}
 
+	/**
+	 * A revoked certificate, as a CRL lists it.
+	 *
+	 * @param serialNumber its serial number, hex
+	 * @param revokedAt when it was revoked
+	 * @param reason the RFC 5280 reason name
+	 */
+	public record Revoked(String serialNumber, Instant revokedAt, String reason) {
+	}
+
+	/**
+	 * What an OCSP answer says of a certificate.
+	 *
+	 * @param issuerId the authority that signed it
+	 * @param revoked whether it was revoked
+	 * @param revokedAt when, else {@code null}
+	 * @param reason the RFC 5280 reason name, else {@code null}
+	 */
+	public record State(String issuerId, boolean revoked, Instant revokedAt, String reason) {
+	}
+
+	/**
+	 * The revoked certificates of an issuer that have not expired: what its CRL lists.
+	 * @param issuerId the authority
+	 * @param now the time
+	 * @return the certificates, in no particular order
+	 */
+	@Transactional(readOnly = true)
+	public List<Revoked> revokedUnexpired(String issuerId, Instant now) {
+		return this.certificates.findRevokedUnexpired(issuerId, now)
+			.stream()
+			.map((row) -> new Revoked((String) row[0], (Instant) row[1], (String) row[2]))
+			.toList();
+	}
+
+	/**
+	 * The state of a certificate this CA recorded.
+	 * @param serialHex its serial number, hex as
+	 * {@link io.tether.pki.SerialNumbers#toHex} writes it
+	 * @return its state, or empty when this CA never issued it
+	 */
+	@Transactional(readOnly = true)
+	public Optional<State> state(String serialHex) {
+		return this.certificates.findBySerialNumber(serialHex)
+			.map((record) -> new State(record.getIssuerId(), record.getStatus() == CertificateRecord.Status.REVOKED,
+					record.getRevokedAt(), record.getRevocationReason()));
+	}
+
 	@Transactional(readOnly = true)
 	List<CertificateView> find(Specification<CertificateRecord> filter, int limit, Instant now) {
 		Sort order = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.asc("serialNumber"));

@@ -13,6 +13,7 @@ import io.tether.server.audit.AuditLog;
 import io.tether.server.identity.TetherIds;
 import io.tether.server.web.ApiException;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,7 +21,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Marks certificates revoked, with when and why, and audits each one. A revoked
  * certificate keeps its row; token issuers and resource servers learn about it from
- * {@code GET /v1/certificates/status}.
+ * {@code GET /v1/certificates/status}, everyone else from the CRLs and the OCSP
+ * responder, which hear of each revocation through a {@link CertificateRevoked} event
+ * published in the revoking transaction.
  */
 @Service
 public class Revocations {
@@ -37,11 +40,15 @@ public class Revocations {
 
 	private final Clock clock;
 
-	Revocations(CertificateRepository certificates, AuditLog audit, TetherProperties properties, Clock clock) {
+	private final ApplicationEventPublisher events;
+
+	Revocations(CertificateRepository certificates, AuditLog audit, TetherProperties properties, Clock clock,
+			ApplicationEventPublisher events) {
 		this.certificates = certificates;
 		this.audit = audit;
 		this.properties = properties;
 		this.clock = clock;
+		this.events = events;
 	}
 
 	/**
@@ -149,6 +156,7 @@ public class Revocations {
 		this.certificates.save(record);
 		this.audit.record(caller, "certificate.revoked", record.getSerialNumber(),
 				"spiffeId=" + record.getSpiffeId() + " reason=" + reason);
+		this.events.publishEvent(new CertificateRevoked(record.getSerialNumber(), record.getIssuerId()));
 	}
 
 	private static String reason(String reason) {

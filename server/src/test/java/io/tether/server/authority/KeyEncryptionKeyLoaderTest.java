@@ -172,7 +172,9 @@ class KeyEncryptionKeyLoaderTest {
 				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
 				new TetherProperties.Jobs(new TetherProperties.Jobs.JoinTokenPurge(Duration.ofHours(1),
-						Duration.ofMinutes(50), Duration.ofDays(1))));
+						Duration.ofMinutes(50), Duration.ofDays(1))),
+				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
+						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false));
 	}
 
 }
