@@ -33,6 +33,9 @@ final class TetherServer implements AutoCloseable {
 
 	private final int port;
 
+	/** The plain-HTTP port for CRLs and OCSP. */
+	private final int revocationPort;
+
 	private RunningProcess process;
 
 	private HttpClient admin;
@@ -61,6 +64,7 @@ final class TetherServer implements AutoCloseable {
 	TetherServer(Path dataDir, int port, String trustDomain, List<String> settings) {
 		this.dataDir = dataDir;
 		this.port = port;
+		this.revocationPort = RunningProcess.freePort();
 		this.trustDomain = trustDomain;
 		this.settings.addAll(settings);
 	}
@@ -73,10 +77,19 @@ final class TetherServer implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * The plain-HTTP base URL of the CRLs ({@code /crl/<key id>.crl}) and the OCSP
+	 * responder ({@code /ocsp}).
+	 */
+	String revocationUrl() {
+		return "http://127.0.0.1:" + this.revocationPort;
+	}
+
 	TetherServer start() {
-		List<String> command = new ArrayList<>(List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar",
-				System.getProperty("tether.server.jar"), "--server.port=" + this.port,
-				"--tether.data-dir=" + this.dataDir, "--tether.trust-domain=" + this.trustDomain));
+		List<String> command = new ArrayList<>(
+				List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar", System.getProperty("tether.server.jar"),
+						"--server.port=" + this.port, "--tether.revocation.http-port=" + this.revocationPort,
+						"--tether.data-dir=" + this.dataDir, "--tether.trust-domain=" + this.trustDomain));
 		if (this.settings.stream().noneMatch((setting) -> setting.startsWith("--tether.issuance.min-ttl="))) {
 			// a key given twice on the command line binds as a list: only when not set
 			command.add("--tether.issuance.min-ttl=PT30S");

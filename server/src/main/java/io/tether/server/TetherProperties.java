@@ -156,7 +156,7 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param crlInLeaves whether leaves carry their intermediate's CRL URL
 	 * @param ocspInLeaves whether leaves carry the OCSP URL
 	 */
-	public record Revocation(@DefaultValue("8080") int httpPort, String baseUrl,
+	public record Revocation(@DefaultValue("8480") int httpPort, String baseUrl,
 			@DefaultValue("P1D") Duration crlValidity, @DefaultValue("PT10S") Duration crlCheckInterval,
 			@DefaultValue("PT5M") Duration ocspValidity, @DefaultValue("P1D") Duration ocspSignerTtl,
 			@DefaultValue("PT2S") Duration syncInterval, @DefaultValue("true") boolean crlInIntermediates,

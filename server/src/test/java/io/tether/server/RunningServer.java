@@ -53,6 +53,7 @@ final class RunningServer implements AutoCloseable {
 		Map<String, Object> all = new HashMap<>();
 		all.put("tether.data-dir", dataDir.toString());
 		all.put("server.port", "0");
+		all.put("tether.revocation.http-port", "0");
 		all.putAll(properties);
 		// as command-line arguments, so that they win over application.yaml
 		String[] arguments = all.entrySet()
