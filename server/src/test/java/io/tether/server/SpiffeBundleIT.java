@@ -99,12 +99,13 @@ class SpiffeBundleIT {
 				long after = sequence(spiffe(first));
 				assertThat(after).isGreaterThan(before);
 				Instant deadline = Instant.now().plusSeconds(20);
-				while (sequence(spiffe(second)) != after) {
-					assertThat(sequence(spiffe(second))).as("never a number the other replica did not serve")
-						.isEqualTo(before);
+				long seen = sequence(spiffe(second));
+				while (seen != after) {
+					assertThat(seen).as("never a number the other replica did not serve").isEqualTo(before);
 					assertThat(Instant.now()).as("the second replica reloads at its next rotation check")
 						.isBefore(deadline);
 					Thread.sleep(200);
+					seen = sequence(spiffe(second));
 				}
 				assertThat(spiffe(second).body()).as("one document on both").isEqualTo(spiffe(first).body());
 			}
