@@ -166,8 +166,8 @@ final class ApiClient implements AutoCloseable {
 			.POST(HttpRequest.BodyPublishers.ofString(json))), type);
 	}
 
-	void delete(String path) {
-		send(request(path).DELETE());
+	<T> Reply<T> delete(String path, Class<T> type) {
+		return bind(send(request(path).DELETE()), type);
 	}
 
 	/**

@@ -27,7 +27,7 @@ abstract class ApiCommand implements Callable<Integer> {
 	Path config;
 
 	@Option(names = { "-o", "--output" }, paramLabel = "FORMAT",
-			description = "table (default) or json; pem where the command says so")
+			description = "table (default) or json; pem or spiffe where the command says so")
 	OutputFormat output;
 
 	@Override

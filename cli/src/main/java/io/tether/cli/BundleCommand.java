@@ -13,22 +13,26 @@ import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true,
 		description = "The trust bundle workloads verify peers with.", subcommands = BundleCommand.Show.class,
-		footer = { "", "Example:", "  tether bundle show > bundle.pem" })
+		footer = { "", "Example:", "  tether bundle show > bundle.pem",
+				"  tether bundle show -o spiffe > bundle.json" })
 class BundleCommand extends GroupCommand {
 
 	@Command(name = "show", mixinStandardHelpOptions = true,
-			description = "The trust bundle: PEM by default (for a file), or -o table / -o json.",
-			footer = { "", "Example:", "  tether bundle show > bundle.pem", "  tether bundle show -o table" })
+			description = "The trust bundle: PEM by default (for a file), or -o table / -o json, or -o spiffe "
+					+ "for the SPIFFE bundle format (a JWK Set, for SPIFFE federation).",
+			footer = { "", "Example:", "  tether bundle show > bundle.pem", "  tether bundle show -o table",
+					"  tether bundle show -o spiffe > bundle.json" })
 	static class Show extends ApiCommand {
 
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = format(OutputFormat.PEM, OutputFormat.values());
-			String pem = api.getText("/v1/bundle");
-			List<X509Certificate> anchors = Pem.readCertificates(pem);
 			switch (format) {
-				case PEM -> out().print(pem);
+				// as the server wrote them: the same bytes as the endpoints
+				case PEM -> out().print(api.getText("/v1/bundle"));
+				case SPIFFE -> out().println(api.getText("/v1/bundle/spiffe"));
 				case JSON -> {
+					List<X509Certificate> anchors = Pem.readCertificates(api.getText("/v1/bundle"));
 					ArrayNode list = ApiClient.JSON.createArrayNode();
 					for (X509Certificate anchor : anchors) {
 						ObjectNode item = list.addObject();
@@ -43,6 +47,7 @@ class BundleCommand extends GroupCommand {
 					printJson(bundle);
 				}
 				case TABLE -> {
+					List<X509Certificate> anchors = Pem.readCertificates(api.getText("/v1/bundle"));
 					Table table = new Table("SUBJECT", "NOT AFTER", "EXPIRES", "SHA-256");
 					Instant now = Instant.now();
 					for (X509Certificate anchor : anchors) {

@@ -24,7 +24,7 @@ class CaCommand extends GroupCommand {
 
 		@Override
 		int run(ApiClient api) {
-			OutputFormat format = format(OutputFormat.TABLE, OutputFormat.values());
+			OutputFormat format = format(OutputFormat.TABLE, OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.PEM);
 			ApiClient.Reply<CaView> reply = api.get("/v1/ca", CaView.class);
 			CaView ca = reply.value();
 			switch (format) {

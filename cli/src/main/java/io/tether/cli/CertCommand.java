@@ -78,7 +78,7 @@ class CertCommand extends GroupCommand {
 
 		@Override
 		int run(ApiClient api) {
-			OutputFormat format = format(OutputFormat.TABLE, OutputFormat.values());
+			OutputFormat format = format(OutputFormat.TABLE, OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.PEM);
 			ApiClient.Reply<CertificateView> reply = api.get("/v1/certificates/" + ApiClient.segment(this.serial),
 					CertificateView.class);
 			CertificateView certificate = reply.value();

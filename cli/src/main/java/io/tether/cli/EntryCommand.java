@@ -1,9 +1,11 @@
 package io.tether.cli;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 
 import io.tether.api.Entry;
+import io.tether.api.EntryDeletion;
 import io.tether.api.EntryList;
 import io.tether.api.EntryRequest;
 import picocli.CommandLine.Command;
@@ -91,26 +93,53 @@ class EntryCommand extends GroupCommand {
 	}
 
 	@Command(name = "delete", mixinStandardHelpOptions = true,
-			description = "Deletes an entry: its agent gets no new certificate for it; certificates already "
-					+ "issued stay valid until they expire.",
-			footer = { "", "Example:", "  tether entry delete 0b6f3c1e-8d2a-4f7e-9c61-2a5d8e4b7f10" })
+			description = "Deletes an entry: its agent gets no new certificate for it. Certificates already "
+					+ "issued for it stay valid until they expire, unless --revoke revokes them with the entry.",
+			footer = { "", "Example:", "  tether entry delete 0b6f3c1e-8d2a-4f7e-9c61-2a5d8e4b7f10",
+					"  tether entry delete 0b6f3c1e-8d2a-4f7e-9c61-2a5d8e4b7f10 --revoke" })
 	static class Delete extends ApiCommand {
 
 		@Parameters(paramLabel = "ID", description = "the entry's id (tether entry list)")
 		String id;
 
+		@Option(names = "--revoke",
+				description = "also revoke the unexpired certificates the entry's agent obtained for it "
+						+ "(reason cessationOfOperation)")
+		boolean revoke;
+
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			api.delete("/v1/entries/" + ApiClient.segment(this.id));
+			ApiClient.Reply<EntryDeletion> reply = api.delete(
+					"/v1/entries/" + ApiClient.segment(this.id) + (this.revoke ? "?revoke=true" : ""),
+					EntryDeletion.class);
 			if (format == OutputFormat.JSON) {
-				printJson(ApiClient.JSON.createObjectNode().put("deleted", this.id));
+				printJson(reply.json());
+				return ExitCode.OK;
 			}
-			else {
-				out().println("deleted entry " + this.id);
-				out().flush();
+			EntryDeletion deleted = reply.value();
+			PrintWriter out = out();
+			out.println(
+					"deleted entry " + deleted.id() + " (" + deleted.spiffeId() + ", agent " + deleted.agent() + ")");
+			if (this.revoke) {
+				out.println("revoked " + certificates(deleted.revoked()) + " issued for it");
 			}
+			if (deleted.liveCertificates() > 0) {
+				// the entry is gone, so the way to end them now is one revocation each
+				out.println(certificates(deleted.liveCertificates()) + " issued for " + deleted.spiffeId()
+						+ " to agent " + deleted.agent() + ((deleted.liveCertificates() == 1) ? " stays" : " stay")
+						+ " valid until " + ApiCommand.expiry(deleted.liveUntil(), Instant.now())
+						+ "; to end them sooner:");
+				out.println("  tether cert list --spiffe-id " + deleted.spiffeId() + " --agent " + deleted.agent()
+						+ " --status valid");
+				out.println("  tether cert revoke SERIAL --reason cessationOfOperation");
+			}
+			out.flush();
 			return ExitCode.OK;
+		}
+
+		private static String certificates(long count) {
+			return count + ((count == 1) ? " certificate" : " certificates");
 		}
 
 	}

@@ -77,6 +77,14 @@ class TetherCliTest {
 				"pem");
 		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
 		assertThat(run.err()).contains("'-o pem' is not available here").hasLineCount(1);
+		for (String command : List.of("ca show", "cert show 0a", "entry list")) {
+			List<String> args = new ArrayList<>(List.of(command.split(" ")));
+			args.addAll(List.of("-o", "spiffe"));
+			Cli.Run spiffe = Cli.run(Map.of("TETHER_CONFIG", dir.resolve("config.yaml").toString()),
+					args.toArray(String[]::new));
+			assertThat(spiffe.exitCode()).as(command).isEqualTo(ExitCode.USAGE);
+			assertThat(spiffe.err()).as(command).contains("'-o spiffe' is not available here").hasLineCount(1);
+		}
 	}
 
 	@Test

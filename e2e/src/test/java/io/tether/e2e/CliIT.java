@@ -7,6 +7,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ class CliIT {
 	}
 
 	@Test
-	void caAndBundleShowAgreeWithTheServersFiles() throws IOException {
+	void caAndBundleShowAgreeWithTheServersFiles() throws Exception {
 		List<X509Certificate> bundle = Pem.readCertificates(Files.readString(this.server.bundleFile()));
 		assertThat(Pem.readCertificates(ok("bundle", "show").out())).isEqualTo(bundle);
 		assertThat(ok("bundle", "show", "-o", "table").out()).contains(Thumbprints.sha256Hex(bundle.get(0)));
@@ -77,6 +78,18 @@ class CliIT {
 		List<X509Certificate> hierarchy = Pem.readCertificates(ok("ca", "show", "-o", "pem").out());
 		assertThat(hierarchy).hasSize(2).first().isEqualTo(bundle.get(0));
 		assertThat(ok("ca", "show").out()).contains("root", "intermediate", "ec-p256");
+
+		JsonNode spiffe = json(ok("bundle", "show", "-o", "spiffe"));
+		assertThat(spiffe.get("keys")).hasSameSizeAs(bundle);
+		for (int i = 0; i < bundle.size(); i++) {
+			JsonNode key = spiffe.get("keys").get(i);
+			assertThat(key.get("use").asString()).isEqualTo("x509-svid");
+			assertThat(key.get("x5c")).hasSize(1);
+			assertThat(Base64.getDecoder().decode(key.get("x5c").get(0).asString()))
+				.isEqualTo(bundle.get(i).getEncoded());
+		}
+		assertThat(spiffe.get("spiffe_sequence").asLong()).isPositive();
+		assertThat(spiffe.get("spiffe_refresh_hint").asLong()).isPositive();
 	}
 
 	@Test
@@ -149,13 +162,61 @@ class CliIT {
 		JsonNode listed = json(ok("entry", "list", "--agent", "host-entry", "-o", "json"));
 		assertThat(listed.get("entries")).extracting((entry) -> entry.get("id").asString()).containsExactly(id);
 		assertThat(ok("entry", "list").out()).contains(id, spiffeId, "cli.internal");
-		assertThat(ok("entry", "delete", id).out()).isEqualToIgnoringNewLines("deleted entry " + id);
+		assertThat(ok("entry", "delete", id).out())
+			.isEqualToIgnoringNewLines("deleted entry " + id + " (" + spiffeId + ", agent host-entry)");
 
 		TetherCommand.Result again = this.tether.run("entry", "delete", id);
 		assertThat(again.exitCode()).as(again.toString()).isEqualTo(3);
 		assertThat(again.err()).isEqualToIgnoringNewLines(
 				"tether: No registration entry with id " + id + "; 'tether entry list' shows what exists");
 		assertThat(json(ok("entry", "list", "--agent", "host-entry", "-o", "json")).get("entries")).isEmpty();
+	}
+
+	@Test
+	void entryDeleteWithRevokeRevokesWhatItsAgentObtainedAndWithoutSaysWhatStaysValid() {
+		String token = ok("token", "create", "--agent", "host-gone").out().strip();
+		KeyPair agentKeys = KeyType.EC_P256.generate();
+		List<X509Certificate> agent = Pem.readCertificates(
+				this.server
+					.enroll(token,
+							Csr.create(agentKeys, SpiffeId.parse("spiffe://" + TD + "/agent/host-gone"), List.of())
+								.toPem())
+					.get("certificateChain")
+					.asString());
+		String spiffeId = "spiffe://" + TD + "/ns/gone";
+
+		String kept = this.server.createEntry(spiffeId, "host-gone", List.of(), "PT10M");
+		String keptSerial = issueForEntry(agentKeys, agent, kept, spiffeId);
+		TetherCommand.Result left = ok("entry", "delete", kept);
+		assertThat(left.out()).contains("deleted entry " + kept + " (" + spiffeId + ", agent host-gone)",
+				"1 certificate issued for " + spiffeId + " to agent host-gone stays valid until",
+				"tether cert list --spiffe-id " + spiffeId + " --agent host-gone --status valid",
+				"tether cert revoke SERIAL");
+		assertThat(json(ok("cert", "show", keptSerial, "-o", "json")).get("status").asString()).isEqualTo("valid");
+
+		String revoked = this.server.createEntry(spiffeId, "host-gone", List.of(), "PT10M");
+		String revokedSerial = issueForEntry(agentKeys, agent, revoked, spiffeId);
+		TetherCommand.Result gone = ok("entry", "delete", revoked, "--revoke");
+		assertThat(gone.out()).contains("deleted entry " + revoked, "revoked 2 certificates issued for it")
+			.doesNotContain("valid until");
+		for (String serial : List.of(keptSerial, revokedSerial)) {
+			assertThat(json(ok("cert", "show", serial, "-o", "json")).get("revocationReason").asString())
+				.as("the agent obtained both for the SPIFFE ID of the entry deleted")
+				.isEqualTo("cessationOfOperation");
+		}
+
+		String scripted = this.server.createEntry(spiffeId, "host-gone", List.of(), "PT10M");
+		issueForEntry(agentKeys, agent, scripted, spiffeId);
+		JsonNode deletion = json(ok("entry", "delete", scripted, "-o", "json"));
+		assertThat(deletion.get("id").asString()).isEqualTo(scripted);
+		assertThat(deletion.get("revoked").asInt()).isZero();
+		assertThat(deletion.get("liveCertificates").asLong()).isEqualTo(1);
+		assertThat(deletion.get("liveUntil").asString()).isNotBlank();
+	}
+
+	private String issueForEntry(KeyPair agentKeys, List<X509Certificate> agent, String entry, String spiffeId) {
+		String csr = Csr.create(KeyType.EC_P256.generate(), SpiffeId.parse(spiffeId), List.of()).toPem();
+		return this.server.issueForEntry(agentKeys.getPrivate(), agent, entry, csr).get("serialNumber").asString();
 	}
 
 	@Test

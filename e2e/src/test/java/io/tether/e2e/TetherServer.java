@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,6 +151,22 @@ final class TetherServer implements AutoCloseable {
 					.header("Content-Type", "application/json")
 					.POST(HttpRequest.BodyPublishers
 						.ofString(JSON.writeValueAsString(Map.of("joinToken", token, "csr", csrPem))))
+					.build());
+	}
+
+	/**
+	 * Obtains a workload certificate for an entry as the enrolled agent would, over mTLS
+	 * with the agent's certificate.
+	 */
+	JsonNode issueForEntry(PrivateKey agentKey, List<X509Certificate> agentChain, String entryId, String csrPem) {
+		HttpClient client = HttpClient.newBuilder()
+			.sslContext(TlsContexts.mutual(agentKey, agentChain, Pem.readCertificates(read(bundleFile()))))
+			.build();
+		return send(client,
+				HttpRequest.newBuilder(URI.create(url() + "/v1/agents/self/certificates"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers
+						.ofString(JSON.writeValueAsString(Map.of("entryId", entryId, "csr", csrPem))))
 					.build());
 	}
 

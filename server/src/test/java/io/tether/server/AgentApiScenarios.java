@@ -214,7 +214,8 @@ abstract class AgentApiScenarios extends FixtureScenarios {
 
 		HttpResponse<String> deleted = RunningServer.send(this.server.adminClient(),
 				java.net.http.HttpRequest.newBuilder(this.server.uri("/v1/entries/" + id)).DELETE().build());
-		assertThat(deleted.statusCode()).isEqualTo(204);
+		assertThat(deleted.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(deleted.body()).get("revoked").asInt()).isZero();
 		assertProblem(this.server.get(this.server.adminClient(), "/v1/entries/" + id), 404, "not-found");
 	}
 

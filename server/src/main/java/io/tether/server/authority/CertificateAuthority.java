@@ -3,6 +3,7 @@ package io.tether.server.authority;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 
 import io.tether.pki.CertificateProfile;
@@ -49,6 +50,25 @@ public interface CertificateAuthority {
 	 * @return the intermediates' certificates, oldest first
 	 */
 	List<X509Certificate> validIntermediates();
+
+	/**
+	 * A number that grows with every step of a rotation (an authority created, or moving
+	 * on to its next state), so that a relying party can tell a newer bundle from an
+	 * older one: SPIFFE's {@code spiffe_sequence}. It is derived from the authorities in
+	 * the database alone, so every replica gives the same number once it has reloaded
+	 * them, and it never goes down.
+	 * @return the sequence number of the hierarchy as last loaded
+	 */
+	long bundleSequence();
+
+	/**
+	 * How soon a relying party should read the bundle again: a tenth of the time a new
+	 * root or intermediate is published before anything chains to it, at most five
+	 * minutes and at least a second, so that every peer sees a new authority several
+	 * times over before it is needed.
+	 * @return the refresh hint
+	 */
+	Duration bundleRefreshHint();
 
 	/**
 	 * Whether one of the intermediates relying parties trust

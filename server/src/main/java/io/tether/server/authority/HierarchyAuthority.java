@@ -7,6 +7,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -47,6 +48,10 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 	private static final Logger logger = LoggerFactory.getLogger(HierarchyAuthority.class);
 
 	private static final String ORGANIZATION = "Tether";
+
+	private static final Duration MAX_REFRESH_HINT = Duration.ofMinutes(5);
+
+	private static final Duration MIN_REFRESH_HINT = Duration.ofSeconds(1);
 
 	private final AuthorityRepository authorities;
 
@@ -353,7 +358,8 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 		CaCredential credential = new CaCredential(Pem.readCertificate(intermediate.getCertificatePem()),
 				open(intermediate));
 		return new Hierarchy(trusted(all, AuthorityEntity.Kind.ROOT), Pem.readCertificate(root.getCertificatePem()),
-				credential, intermediate.getId(), trusted(all, AuthorityEntity.Kind.INTERMEDIATE), issuers(all));
+				credential, intermediate.getId(), trusted(all, AuthorityEntity.Kind.INTERMEDIATE), issuers(all),
+				sequence(all));
 	}
 
 	private static List<Issuer> issuers(List<AuthorityEntity> all) {
@@ -369,6 +375,25 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 						KeyIdentifiers.hex(KeyIdentifiers.subjectKeyIdentifier(certificate)), authority.getRevokedAt());
 			})
 			.toList();
+	}
+
+	/**
+	 * The bundle's sequence number, from the rows alone so that every replica agrees
+	 * without a counter to keep: each authority counts for how far along its one-way path
+	 * of states it is. Authorities are never deleted and never move back, so a new one or
+	 * a step forward adds to the sum and nothing takes from it.
+	 */
+	private static long sequence(List<AuthorityEntity> all) {
+		long sequence = 0;
+		for (AuthorityEntity authority : all) {
+			sequence += switch (authority.getStatus()) {
+				case PREPARED -> 1;
+				case ACTIVE -> 2;
+				case RETIRING -> 3;
+				case RETIRED, REVOKED -> 4;
+			};
+		}
+		return sequence;
 	}
 
 	/**
@@ -470,6 +495,29 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 		return new CaCredential(Pem.readCertificate(authority.getCertificatePem()), open(authority));
 	}
 
+	@Override
+	public long bundleSequence() {
+		return current().sequence();
+	}
+
+	@Override
+	public Duration bundleRefreshHint() {
+		return refreshHint(this.properties.ca().intermediateTtl());
+	}
+
+	/**
+	 * A tenth of the publication lead, so that a peer reads a new authority several times
+	 * before anything chains to it, within [1 s, 5 min]: compressed test lifetimes still
+	 * get a useful hint, and year-long ones no hint of days.
+	 */
+	static Duration refreshHint(Duration intermediateTtl) {
+		Duration tenth = RotationPlan.publicationLead(intermediateTtl).dividedBy(10);
+		if (tenth.compareTo(MAX_REFRESH_HINT) > 0) {
+			return MAX_REFRESH_HINT;
+		}
+		return (tenth.compareTo(MIN_REFRESH_HINT) < 0) ? MIN_REFRESH_HINT : tenth;
+	}
+
 	private Hierarchy current() {
 		Hierarchy current = this.hierarchy;
 		if (current == null) {
@@ -487,9 +535,10 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 	 * @param intermediateId its id
 	 * @param intermediates the trusted intermediates (prepared, active, retiring)
 	 * @param issuers every authority not retired, for revocation publishing
+	 * @param sequence the bundle's sequence number ({@link #bundleSequence()})
 	 */
 	private record Hierarchy(List<X509Certificate> roots, X509Certificate activeRoot, CaCredential intermediate,
-			String intermediateId, List<X509Certificate> intermediates, List<Issuer> issuers) {
+			String intermediateId, List<X509Certificate> intermediates, List<Issuer> issuers, long sequence) {
 	}
 
 }

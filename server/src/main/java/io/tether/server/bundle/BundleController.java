@@ -10,6 +10,7 @@ import io.tether.pki.Thumbprints;
 import io.tether.server.authority.CertificateAuthority;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -46,12 +47,27 @@ class BundleController {
 		if (intermediates) {
 			certificates.addAll(this.authority.validIntermediates());
 		}
-		String pem = Pem.write(certificates);
+		return tagged(Pem.write(certificates), PEM_FILE);
+	}
+
+	/**
+	 * {@code GET /v1/bundle/spiffe}, public: the roots of {@link #bundle} as a SPIFFE
+	 * trust bundle (a JWK Set), for SPIFFE implementations that federate with this trust
+	 * domain or load a bundle from a file. Its {@code spiffe_sequence} grows with every
+	 * rotation step and is the same on every replica once it has reloaded the hierarchy.
+	 */
+	@GetMapping(path = "/v1/bundle/spiffe", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<String> spiffe() {
+		return tagged(SpiffeBundle.write(this.authority.trustAnchors(), this.authority.bundleSequence(),
+				this.authority.bundleRefreshHint()), MediaType.APPLICATION_JSON_VALUE);
+	}
+
+	private static ResponseEntity<String> tagged(String body, String contentType) {
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noCache())
-			.eTag("\"" + Thumbprints.sha256Hex(pem.getBytes(StandardCharsets.US_ASCII)) + "\"")
-			.header("Content-Type", PEM_FILE)
-			.body(pem);
+			.eTag("\"" + Thumbprints.sha256Hex(body.getBytes(StandardCharsets.UTF_8)) + "\"")
+			.header("Content-Type", contentType)
+			.body(body);
 	}
 
 }

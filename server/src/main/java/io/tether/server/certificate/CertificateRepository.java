@@ -41,6 +41,25 @@ interface CertificateRepository
 			+ "and c.notAfter > :now")
 	List<Object[]> findRevokedUnexpired(@Param("issuerId") String issuerId, @Param("now") Instant now);
 
+	/**
+	 * The unrevoked, unexpired certificates a requester obtained for one SPIFFE ID (an
+	 * agent, for one of its entries), locked like {@link #findForUpdateBySerialNumber}.
+	 */
+	@Lock(LockModeType.PESSIMISTIC_WRITE)
+	@Query("select c from CertificateRecord c where c.spiffeId = :spiffeId and c.requestedBy = :requestedBy "
+			+ "and c.status = io.tether.server.certificate.CertificateRecord.Status.ISSUED and c.notAfter > :now")
+	List<CertificateRecord> findLiveForUpdate(@Param("spiffeId") String spiffeId,
+			@Param("requestedBy") String requestedBy, @Param("now") Instant now);
+
+	/**
+	 * How many of those there are, and when the last one expires.
+	 */
+	@Query("select count(c), max(c.notAfter) from CertificateRecord c where c.spiffeId = :spiffeId "
+			+ "and c.requestedBy = :requestedBy "
+			+ "and c.status = io.tether.server.certificate.CertificateRecord.Status.ISSUED and c.notAfter > :now")
+	List<Object[]> countLive(@Param("spiffeId") String spiffeId, @Param("requestedBy") String requestedBy,
+			@Param("now") Instant now);
+
 	static Specification<CertificateRecord> hasSpiffeId(String spiffeId) {
 		return (root, query, builder) -> builder.equal(root.get("spiffeId"), spiffeId);
 	}

@@ -45,6 +45,29 @@ public class Certificates {
 	}
 
 	/**
+	 * Certificates that are still good: unrevoked and unexpired.
+	 *
+	 * @param count how many
+	 * @param until when the last of them expires, or {@code null} when there are none
+	 */
+	public record Live(long count, Instant until) {
+	}
+
+	/**
+	 * The certificates a requester obtained for one SPIFFE ID that are still good, seen
+	 * from the caller's transaction (so after what it revoked).
+	 * @param spiffeId the SPIFFE ID they were issued for
+	 * @param requestedBy who obtained them (an agent's SPIFFE ID)
+	 * @param now the instant they must be valid at
+	 * @return how many, and until when
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Live liveIssuedFor(String spiffeId, String requestedBy, Instant now) {
+		Object[] row = this.certificates.countLive(spiffeId, requestedBy, now).get(0);
+		return new Live(((Number) row[0]).longValue(), (Instant) row[1]);
+	}
+
+	/**
 	 * The record of a serial number, locked until the caller's transaction ends, for
 	 * checks that rest on this CA's own records rather than on a chain that an
 	 * intermediate's rotation may have left unverifiable: a revocation committing

@@ -169,4 +169,22 @@ public class Revocations {
 		return reason;
 	}
 
+	/**
+	 * Revokes every unrevoked, unexpired certificate a requester obtained for one SPIFFE
+	 * ID, in the caller's transaction (used when a registration entry is deleted with its
+	 * certificates: the entry's agent is the requester).
+	 * @param spiffeId the SPIFFE ID they were issued for
+	 * @param requestedBy the {@code requestedBy} of the records
+	 * @param reason an RFC 5280 reason name
+	 * @param caller who asks, for the audit log
+	 * @return how many were revoked
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public int revokeAllIssuedFor(String spiffeId, String requestedBy, String reason, String caller) {
+		Instant now = this.clock.instant();
+		List<CertificateRecord> records = this.certificates.findLiveForUpdate(spiffeId, requestedBy, now);
+		records.forEach((record) -> revoke(record, reason, caller, now));
+		return records.size();
+	}
+
 }

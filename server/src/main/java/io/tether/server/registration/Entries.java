@@ -7,10 +7,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.tether.api.Entry;
+import io.tether.api.EntryDeletion;
 import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
+import io.tether.server.certificate.Certificates;
+import io.tether.server.certificate.Revocations;
+import io.tether.server.identity.AgentNames;
 import io.tether.server.issuance.RegisteredEntries;
 import io.tether.server.issuance.TrustDomainRule;
 import io.tether.server.issuance.TtlRule;
@@ -35,11 +39,18 @@ public class Entries implements RegisteredEntries {
 
 	private final Clock clock;
 
-	Entries(EntryRepository entries, AuditLog audit, TetherProperties properties, Clock clock) {
+	private final Revocations revocations;
+
+	private final Certificates certificates;
+
+	Entries(EntryRepository entries, AuditLog audit, TetherProperties properties, Clock clock, Revocations revocations,
+			Certificates certificates) {
 		this.entries = entries;
 		this.audit = audit;
 		this.properties = properties;
 		this.clock = clock;
+		this.revocations = revocations;
+		this.certificates = certificates;
 	}
 
 	/**
@@ -73,12 +84,29 @@ public class Entries implements RegisteredEntries {
 		return this.entries.findById(id).map(Entries::view).orElseThrow(() -> notFound(id));
 	}
 
+	/**
+	 * Deletes an entry: its agent obtains no new certificate for it. With {@code revoke},
+	 * the certificates the agent obtained for it that are still good are revoked in the
+	 * same transaction; without, they stay valid until they expire, and the answer says
+	 * how many and until when.
+	 * @param id the entry's id
+	 * @param revoke whether to revoke its live certificates
+	 * @param caller who asks, for the audit log
+	 * @return what was deleted and revoked, and what stays valid
+	 * @throws ApiException {@code not-found} for an unknown id (nothing changes)
+	 */
 	@Transactional
-	public void delete(String id, String caller) {
+	public EntryDeletion delete(String id, boolean revoke, String caller) {
 		EntryEntity entry = this.entries.findById(id).orElseThrow(() -> notFound(id));
 		this.entries.delete(entry);
-		this.audit.record(caller, "entry.deleted", id,
-				"spiffeId=" + entry.getSpiffeId() + " agent=" + entry.getAgentName());
+		// what an agent's issuance records as the requester: its own SPIFFE ID
+		String agent = AgentNames.spiffeId(this.properties.trustDomain(), entry.getAgentName()).toString();
+		int revoked = revoke
+				? this.revocations.revokeAllIssuedFor(entry.getSpiffeId(), agent, "cessationOfOperation", caller) : 0;
+		Certificates.Live live = this.certificates.liveIssuedFor(entry.getSpiffeId(), agent, this.clock.instant());
+		this.audit.record(caller, "entry.deleted", id, "spiffeId=" + entry.getSpiffeId() + " agent="
+				+ entry.getAgentName() + " revokedCertificates=" + revoked + " liveCertificates=" + live.count());
+		return new EntryDeletion(id, entry.getSpiffeId(), entry.getAgentName(), revoked, live.count(), live.until());
 	}
 
 	@Transactional(readOnly = true)

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.tether.api.Entry;
+import io.tether.api.EntryDeletion;
 import io.tether.api.EntryList;
 import io.tether.api.EntryRequest;
 import io.tether.api.ProblemType;
@@ -67,10 +68,14 @@ class EntryController {
 		return this.entries.get(id);
 	}
 
+	/**
+	 * @param revoke also revoke the certificates the entry's agent obtained for it that
+	 * are still good; checked before anything is deleted
+	 */
 	@DeleteMapping("/{id}")
-	ResponseEntity<Void> delete(@PathVariable String id, HttpServletRequest http) {
-		this.entries.delete(id, ClientCertificates.caller(http));
-		return ResponseEntity.noContent().build();
+	EntryDeletion delete(@PathVariable String id, @RequestParam(required = false) String revoke,
+			HttpServletRequest http) {
+		return this.entries.delete(id, RequestFields.flag("revoke", revoke), ClientCertificates.caller(http));
 	}
 
 }

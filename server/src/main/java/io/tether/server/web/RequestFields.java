@@ -159,4 +159,20 @@ public final class RequestFields {
 		return duration;
 	}
 
+	/**
+	 * A yes-or-no query parameter: {@code true} or {@code false} exactly, absent for
+	 * {@code false}. Stricter than Spring's conversion, which also reads {@code on},
+	 * {@code yes} and {@code 1}: a typo must not pass for the safe choice, nor for the
+	 * other one.
+	 */
+	public static boolean flag(String field, String value) {
+		if (value == null || value.equals("false")) {
+			return false;
+		}
+		if (value.equals("true")) {
+			return true;
+		}
+		throw new ApiException(ProblemType.BAD_REQUEST, "'" + field + "' must be true or false, not '" + value + "'");
+	}
+
 }
