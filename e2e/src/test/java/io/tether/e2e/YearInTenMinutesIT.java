@@ -112,7 +112,8 @@ class YearInTenMinutesIT {
 				}
 				listener.close();
 				acceptor.join(5000);
-				// a root prepared near the end has its two sync periods to reach the files
+				// a root prepared near the end has its two sync periods to reach the
+				// files
 				Instant settle = Instant.now().plus(SYNC.multipliedBy(2).plusSeconds(2));
 				while (!rootInFiles.keySet().containsAll(rootSeen.keySet()) && Instant.now().isBefore(settle)) {
 					Thread.sleep(500);
@@ -134,9 +135,12 @@ class YearInTenMinutesIT {
 					}
 				}
 				List<String> publication = new ArrayList<>();
-				rootSeen.forEach((root, seen) -> publication.add(root.substring(0, 12) + ": "
-						+ (rootInFiles.containsKey(root) ? Duration.between(seen, rootInFiles.get(root)).toMillis()
-								+ " ms from /v1/bundle to both workloads' bundle files" : "not in both bundle files")));
+				rootSeen.forEach((root,
+						seen) -> publication.add(root.substring(0, 12) + ": "
+								+ (rootInFiles.containsKey(root)
+										? Duration.between(seen, rootInFiles.get(root)).toMillis()
+												+ " ms from /v1/bundle to both workloads' bundle files"
+										: "not in both bundle files")));
 				System.out.printf(
 						"year in ten minutes: %s in %s; %d handshakes, %d failed; %d CLI calls, %d failed; "
 								+ "intermediates used %d, roots used %d; distinct served leaves %d; new roots: %s%n",
