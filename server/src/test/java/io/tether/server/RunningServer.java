@@ -153,6 +153,10 @@ final class RunningServer implements AutoCloseable {
 		return this.context.getBean(JdbcTemplate.class).queryForObject("select count(*) from certificate", Long.class);
 	}
 
+	org.springframework.boot.web.server.WebServer webServer() {
+		return ((org.springframework.boot.web.server.context.WebServerApplicationContext) this.context).getWebServer();
+	}
+
 	<T> T bean(Class<T> type) {
 		return this.context.getBean(type);
 	}

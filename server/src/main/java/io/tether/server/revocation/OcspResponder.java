@@ -230,7 +230,13 @@ class OcspResponder {
 		}
 		Optional<Certificates.State> state = this.certificates.state(SerialNumbers.toHex(id.getSerialNumber()));
 		if (state.isEmpty() || !state.get().issuerId().equals(issuer.id())) {
-			return intermediateStatus(id.getSerialNumber(), issuer).orElseGet(UnknownStatus::new);
+			Issuer child = intermediate(id.getSerialNumber(), issuer).orElse(null);
+			if (child == null) {
+				return new UnknownStatus();
+			}
+			// BouncyCastle's GOOD is null, so no Optional of a status
+			return child.answers() ? CertificateStatus.GOOD : revoked(
+					(child.revokedAt() != null) ? child.revokedAt() : this.clock.instant(), CRLReason.cACompromise);
 		}
 		Certificates.State found = state.get();
 		if (!found.revoked()) {
@@ -242,7 +248,7 @@ class OcspResponder {
 	/**
 	 * A root answers for the intermediates it signed, from the hierarchy.
 	 */
-	private Optional<CertificateStatus> intermediateStatus(BigInteger serial, Issuer root) {
+	private Optional<Issuer> intermediate(BigInteger serial, Issuer root) {
 		if (!"root".equals(root.kind())) {
 			return Optional.empty();
 		}
@@ -250,9 +256,7 @@ class OcspResponder {
 			.stream()
 			.filter((child) -> root.id().equals(child.parentId())
 					&& child.certificate().getSerialNumber().equals(serial))
-			.findFirst()
-			.map((child) -> child.answers() ? CertificateStatus.GOOD : revoked(
-					(child.revokedAt() != null) ? child.revokedAt() : this.clock.instant(), CRLReason.cACompromise));
+			.findFirst();
 	}
 
 	private static CertificateStatus revoked(Instant at, int reason) {
