@@ -176,7 +176,7 @@ abstract class FuzzScenarios extends FixtureScenarios {
 		String token = this.fixture.createToken("host-fuzz-2", "PT1H");
 		String enrollCsr = ApiFixture.csr(KeyType.EC_P256.generate(), "host-fuzz-2");
 		List<Target> targets = new ArrayList<>();
-		for (String path : List.of("/v1/bundle", "/v1/bundle?intermediates=true")) {
+		for (String path : List.of("/v1/bundle", "/v1/bundle?intermediates=true", "/v1/bundle/spiffe")) {
 			targets.add(new Target("GET", path, Identity.ANONYMOUS, null));
 		}
 		for (String path : List.of("/v1/ca", "/v1/status", "/v1/audit?since=1h&limit=10",

@@ -133,6 +133,7 @@ class CrlPublisher implements DisposableBean {
 				List<Map<String, Object>> rows = this.jdbc.queryForList(
 						"select crl_number, epoch, entries, this_update from crl where authority_id = ? for update",
 						issuer.id());
+				long started = System.nanoTime();
 				List<Crls.Entry> entries = entries(issuer, now);
 				Map<String, Object> row = rows.isEmpty() ? null : rows.get(0);
 				if (row != null && !due(row, epochNow, entries.size(), now)) {
@@ -155,8 +156,11 @@ class CrlPublisher implements DisposableBean {
 									+ "der = ? where authority_id = ?",
 							number, epochNow, entries.size(), timestamp(now), timestamp(nextUpdate), der, issuer.id());
 				}
-				logger.info("Published CRL {} of {} generation {}: {} revoked certificate(s), next update by {}",
-						number, issuer.kind(), issuer.generation(), entries.size(), nextUpdate);
+				logger.info(
+						"Published CRL {} of {} generation {}: {} revoked certificate(s), {} bytes, built in {} ms; "
+								+ "next update by {}",
+						number, issuer.kind(), issuer.generation(), entries.size(), der.length,
+						(System.nanoTime() - started) / 1_000_000, nextUpdate);
 				return true;
 			}));
 		}
