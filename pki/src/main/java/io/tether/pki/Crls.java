@@ -2,21 +2,35 @@ package io.tether.pki;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERTaggedObject;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 
 /**
  * Certificate revocation lists (RFC 5280 section 5): built and signed by the CA that
@@ -72,27 +86,70 @@ public final class Crls {
 			throw new IllegalArgumentException("'nextUpdate' must be after 'thisUpdate'");
 		}
 		X509Certificate certificate = issuer.certificate();
-		X509v2CRLBuilder builder = new X509v2CRLBuilder(
-				X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
-		builder.setNextUpdate(Date.from(nextUpdate));
-		for (Entry entry : entries) {
-			// BouncyCastle leaves the reason code out for 0 (unspecified)
-			builder.addCRLEntry(entry.serial(), Date.from(entry.revokedAt()), entry.reasonCode());
-		}
+		String algorithm = KeyType.of(certificate.getPublicKey()).signatureAlgorithm();
+		AlgorithmIdentifier signatureAlgorithm = new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm);
 		try {
-			builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+			// TBSCertList (RFC 5280 5.1.2), built directly: BouncyCastle's CRL builder
+			// takes
+			// seconds for 100,000 entries
+			ASN1EncodableVector tbs = new ASN1EncodableVector(7);
+			tbs.add(new ASN1Integer(1));
+			tbs.add(signatureAlgorithm);
+			tbs.add(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()));
+			tbs.add(new Time(Date.from(thisUpdate)));
+			tbs.add(new Time(Date.from(nextUpdate)));
+			if (!entries.isEmpty()) {
+				tbs.add(revokedCertificates(entries));
+			}
+			ExtensionsGenerator extensions = new ExtensionsGenerator();
+			extensions.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
 			byte[] ski = KeyIdentifiers.subjectKeyIdentifier(certificate);
 			if (ski != null) {
-				builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(ski));
+				extensions.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(ski));
 			}
-			ContentSigner signer = new JcaContentSignerBuilder(
-					KeyType.of(certificate.getPublicKey()).signatureAlgorithm())
-				.setProvider(CryptoProviders.bouncyCastle())
-				.build(issuer.privateKey());
-			return builder.build(signer).getEncoded();
+			tbs.add(new DERTaggedObject(true, 0, extensions.generate()));
+			DERSequence tbsCertList = new DERSequence(tbs);
+			Signature signer = Signature.getInstance(algorithm, CryptoProviders.bouncyCastle());
+			signer.initSign(issuer.privateKey());
+			signer.update(tbsCertList.getEncoded(ASN1Encoding.DER));
+			return new DERSequence(
+					new ASN1Encodable[] { tbsCertList, signatureAlgorithm, new DERBitString(signer.sign()) })
+				.getEncoded(ASN1Encoding.DER);
 		}
-		catch (IOException | OperatorCreationException ex) {
+		catch (IOException | GeneralSecurityException ex) {
 			throw new PkiException("CRL cannot be built: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The revokedCertificates sequence: one time object per second and one extensions
+	 * object per reason, shared by the entries.
+	 */
+	private static DERSequence revokedCertificates(Collection<Entry> entries) {
+		Map<Long, Time> times = new HashMap<>();
+		Map<Integer, Extensions> reasons = new HashMap<>();
+		ASN1EncodableVector revoked = new ASN1EncodableVector(entries.size());
+		for (Entry entry : entries) {
+			ASN1EncodableVector fields = new ASN1EncodableVector(3);
+			fields.add(new ASN1Integer(entry.serial()));
+			fields.add(times.computeIfAbsent(entry.revokedAt().getEpochSecond(),
+					(second) -> new Time(Date.from(Instant.ofEpochSecond(second)))));
+			// RFC 5280 5.3.1: no reason code rather than unspecified
+			if (entry.reasonCode() != 0) {
+				fields.add(reasons.computeIfAbsent(entry.reasonCode(), Crls::reasonExtension));
+			}
+			revoked.add(new DERSequence(fields));
+		}
+		return new DERSequence(revoked);
+	}
+
+	private static Extensions reasonExtension(int code) {
+		try {
+			return new Extensions(new Extension(Extension.reasonCode, false,
+					new DEROctetString(CRLReason.lookup(code).getEncoded(ASN1Encoding.DER))));
+		}
+		catch (IOException ex) {
+			throw new PkiException("CRL reason " + code + " cannot be encoded", ex);
 		}
 	}
 
