@@ -60,7 +60,6 @@ import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -246,9 +245,8 @@ class RevocationIT {
 		Path dir = client.dir();
 		serverCertificate(dir);
 		int port = RunningProcess.freePort();
-		// ssl_ocsp leaf, not on: with on nginx also asks the root's responder about the
-		// intermediate, which answers unknown (see rootsResponderAnswersGoodForTheActive
-		// Intermediate). No ssl_ocsp_cache, so every handshake asks.
+		// ssl_ocsp on: nginx asks about the leaf and, of the root's responder, about the
+		// intermediate. No ssl_ocsp_cache, so every handshake asks.
 		try (Nginx nginx = new Nginx(dir.resolve("nginx"), """
 				server {
 				  listen 127.0.0.1:%1$d ssl;
@@ -257,7 +255,7 @@ class RevocationIT {
 				  ssl_verify_client on;
 				  ssl_verify_depth 2;
 				  ssl_client_certificate %3$s;
-				  ssl_ocsp leaf;
+				  ssl_ocsp on;
 				  ssl_ocsp_responder %4$s/ocsp;
 				  error_log %2$s/nginx/server.log info;
 				  location / { return 200 "ok $ssl_client_serial\\n"; }
@@ -278,8 +276,6 @@ class RevocationIT {
 	 * ask: the root's responder about the intermediate it signed.
 	 */
 	@Test
-	@Disabled("server defect: OcspResponder.intermediateStatus maps to BouncyCastle's CertificateStatus.GOOD, "
-			+ "which is null, so Optional.map makes it empty and the root answers unknown for a good intermediate")
 	void rootsResponderAnswersGoodForTheActiveIntermediate() throws IOException {
 		Path dir = Files.createDirectories(this.work.resolve("intermediate"));
 		X509Certificate intermediate = issue(this.server, "chain").issuer();
@@ -295,8 +291,6 @@ class RevocationIT {
 	 * Tether's.
 	 */
 	@Test
-	@Disabled("server defect: OcspResponder only refuses a mix of two Tether issuers; a CertID of an issuer it "
-			+ "does not know is answered unknown next to the Tether one, signed by that Tether issuer's responder")
 	void questionsAboutATetherAndAForeignIssuerInOneRequestAreMalformed() throws Exception {
 		Leaf leaf = issue(this.server, "mixed-foreign");
 		X509Certificate foreign = TestPki.root().rootCredential().certificate();

@@ -69,7 +69,8 @@ import org.springframework.stereotype.Component;
  * hears it. A request with a nonce (RFC 8954: 1 to 32 octets) gets a fresh answer that
  * echoes it. Up to {@value #MAX_QUESTIONS} certificates of one issuer may be asked about
  * at once. Anything unparseable, an unsupported hash algorithm, or questions about
- * certificates of different issuers is a {@code malformedRequest}.
+ * certificates of different issuers (one of them perhaps not Tether's) is a
+ * {@code malformedRequest}.
  */
 @Component
 class OcspResponder {
@@ -169,16 +170,11 @@ class OcspResponder {
 		}
 		long generationAtStart = this.generation.get();
 		IssuerIndex issuers = issuers();
-		Issuer issuer = null;
-		List<Issuer> matched = new ArrayList<>();
+		Issuer issuer = issuers.find(questions[0].getCertID());
 		for (Req question : questions) {
-			Issuer found = issuers.find(question.getCertID());
-			matched.add(found);
-			if (found != null) {
-				if (issuer != null && !issuer.id().equals(found.id())) {
-					throw new MalformedRequest();
-				}
-				issuer = found;
+			if (issuers.find(question.getCertID()) != issuer) {
+				// questions about certificates of different issuers, Tether's or not
+				throw new MalformedRequest();
 			}
 		}
 		Issuer responding = (issuer != null) ? issuer : issuers.fallback();
@@ -194,9 +190,9 @@ class OcspResponder {
 		DigestCalculator sha1 = this.digests.get(CertificateID.HASH_SHA1);
 		BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(
 				new RespID(SubjectPublicKeyInfo.getInstance(signer.keys().getPublic().getEncoded()), sha1));
-		for (int i = 0; i < questions.length; i++) {
-			CertificateID id = questions[i].getCertID();
-			builder.addResponse(id, status(id, matched.get(i)), Date.from(now), Date.from(nextUpdate), null);
+		for (Req question : questions) {
+			CertificateID id = question.getCertID();
+			builder.addResponse(id, status(id, issuer), Date.from(now), Date.from(nextUpdate), null);
 		}
 		if (nonce != null) {
 			builder.setResponseExtensions(new Extensions(nonce));
