@@ -35,7 +35,9 @@ final class CaAuthorities {
 	static AuthorityView select(List<AuthorityView> authorities, String name) {
 		String wanted = name.strip().toLowerCase(Locale.ROOT);
 		Matcher kindGeneration = KIND_GENERATION.matcher(wanted);
-		if (kindGeneration.matches()) {
+		// a key id as openssl prints it (bb:02:...) is no KIND:GEN
+		boolean keyIdForm = wanted.replace(":", "").chars().allMatch(java.util.HexFormat::isHexDigit);
+		if (kindGeneration.matches() && !keyIdForm) {
 			String kind = kindGeneration.group(1);
 			if (!kind.equals("root") && !kind.equals("intermediate")) {
 				throw new CliException(ExitCode.USAGE, "'" + name
