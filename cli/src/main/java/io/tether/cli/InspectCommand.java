@@ -112,6 +112,10 @@ class InspectCommand implements Callable<Integer> {
 	private OcspAnswer revocation(List<X509Certificate> certificates) {
 		CliConfig resolved = CliConfig.resolve(this.config, TetherCli.environment(this.spec));
 		try (ApiClient api = ApiClient.connect(resolved, this.spec.qualifiedName())) {
+			String warning = api.expiryWarning(Instant.now());
+			if (warning != null) {
+				this.spec.commandLine().getErr().println(warning);
+			}
 			X509Certificate issuer = OcspCheck.issuer(certificates,
 					() -> api.get("/v1/ca", CaView.class).value().authorities());
 			return OcspCheck.ask(api, certificates.get(0), issuer);
