@@ -192,16 +192,41 @@ final class ApiClient implements AutoCloseable {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
 	}
 
+	/**
+	 * A GET of a binary document ({@code application/pkix-crl}...).
+	 * @param accept the media type asked for
+	 */
+	byte[] getBytes(String path, String accept) {
+		return sendBytes(request(path, accept).GET());
+	}
+
+	/**
+	 * A POST of a binary document ({@code application/ocsp-request}...) that answers with
+	 * another.
+	 */
+	byte[] postBytes(String path, String contentType, byte[] body, String accept) {
+		return sendBytes(request(path, accept).header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+	}
+
 	private HttpRequest.Builder request(String path) {
+		return request(path, "application/json, application/problem+json, application/x-pem-file");
+	}
+
+	private HttpRequest.Builder request(String path, String accept) {
 		return HttpRequest.newBuilder(URI.create(this.config.server() + path))
 			.timeout(TIMEOUT)
-			.header("Accept", "application/json, application/problem+json, application/x-pem-file");
+			.header("Accept", accept);
 	}
 
 	private String send(HttpRequest.Builder request) {
-		HttpResponse<String> response;
+		return new String(sendBytes(request), StandardCharsets.UTF_8);
+	}
+
+	private byte[] sendBytes(HttpRequest.Builder request) {
+		HttpResponse<byte[]> response;
 		try {
-			response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
 		}
 		catch (IOException ex) {
 			throw transportFailure(ex);
@@ -211,7 +236,8 @@ final class ApiClient implements AutoCloseable {
 			throw new CliException(ExitCode.FAILED, "Interrupted");
 		}
 		if (response.statusCode() / 100 != 2) {
-			throw Refusal.of(response.statusCode(), response.body(), this.command, this.config);
+			throw Refusal.of(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8), this.command,
+					this.config);
 		}
 		return response.body();
 	}

@@ -3,24 +3,28 @@ package io.tether.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 
+import io.tether.api.CaView;
 import io.tether.api.CertificateList;
 import io.tether.api.CertificateView;
 import io.tether.api.IssueRequest;
 import io.tether.api.IssuedCertificate;
 import io.tether.api.RevokeRequest;
 import io.tether.pki.Csr;
+import io.tether.pki.Pem;
 import io.tether.pki.PkiException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(
-		name = "cert", mixinStandardHelpOptions = true, description = "Issued certificates.", subcommands = {
-				CertCommand.List.class, CertCommand.Show.class, CertCommand.Issue.class, CertCommand.Revoke.class },
+@Command(name = "cert", mixinStandardHelpOptions = true, description = "Issued certificates.",
+		subcommands = { CertCommand.List.class, CertCommand.Show.class, CertCommand.Issue.class,
+				CertCommand.Revoke.class, CertCommand.Status.class },
 		footer = { "", "Example:", "  tether cert list --expiring-within 10m" })
 class CertCommand extends GroupCommand {
 
@@ -194,6 +198,68 @@ class CertCommand extends GroupCommand {
 				out().flush();
 			}
 			return ExitCode.OK;
+		}
+
+	}
+
+	@Command(name = "status", mixinStandardHelpOptions = true,
+			description = { "Asks the CA's OCSP responder whether a certificate is good, revoked or unknown, with "
+					+ "a fresh nonce, and believes the answer only when it verifies: signed by the issuer or by "
+					+ "a responder certificate the issuer signed for OCSP signing, about this certificate, "
+					+ "current, echoing the nonce.",
+					"SERIAL is fetched from the server first; a FILE (PEM or DER, leaf first) may hold the "
+							+ "issuer after the leaf, else the issuer is the CA's authority named by the leaf's "
+							+ "authority key identifier." },
+			footer = { "",
+					"Exit codes: 0 good, 6 revoked, 7 unknown to the CA; 1 when the answer does not verify, "
+							+ "2 for an unreadable file, 3 for an unknown serial.",
+					"", "Example:", "  tether cert status 5f1c0a...",
+					"  tether cert status /etc/web/tls/cert.pem -o json",
+					"  tether cert status cert.pem || echo \"revoked or unknown: exit $?\"" })
+	static class Status extends ApiCommand {
+
+		@Parameters(paramLabel = "SERIAL|FILE",
+				description = "the serial number, hex (tether cert list), or a certificate file")
+		String certificate;
+
+		@Override
+		int run(ApiClient api) {
+			OutputFormat format = tableOrJson();
+			java.util.List<X509Certificate> chain = chain(api);
+			X509Certificate issuer = OcspCheck.issuer(chain,
+					() -> api.get("/v1/ca", CaView.class).value().authorities());
+			OcspAnswer answer = OcspCheck.ask(api, chain.get(0), issuer);
+			if (format == OutputFormat.JSON) {
+				printJson(answer.json());
+			}
+			else {
+				answer.details("", Instant.now()).print(out());
+			}
+			return answer.exitCode();
+		}
+
+		private java.util.List<X509Certificate> chain(ApiClient api) {
+			if (!isSerial(this.certificate) || Files.exists(Path.of(this.certificate))) {
+				Path file = Path.of(this.certificate);
+				return CertificateFiles.certificates(file, CertificateFiles.read(file));
+			}
+			CertificateView view = api
+				.get("/v1/certificates/" + ApiClient.segment(this.certificate), CertificateView.class)
+				.value();
+			if (view.certificatePem() == null) {
+				throw new CliException(ExitCode.FAILED, "The server sent no PEM for certificate " + this.certificate
+						+ "; are the CLI and the server of one release?");
+			}
+			return Pem.readCertificates(view.certificatePem());
+		}
+
+		/**
+		 * Hex, with the colons {@code openssl} prints: what {@code cert show} takes. A
+		 * file of that name wins.
+		 */
+		static boolean isSerial(String text) {
+			String digits = text.replace(":", "");
+			return !digits.isEmpty() && digits.chars().allMatch(HexFormat::isHexDigit);
 		}
 
 	}

@@ -28,6 +28,18 @@ final class ExitCode {
 	/** The server could not be reached. */
 	static final int UNREACHABLE = 5;
 
+	/**
+	 * The CA's OCSP responder says the certificate is revoked ({@code cert status},
+	 * {@code inspect --revocation}): a verified answer, not a failure of the command.
+	 */
+	static final int REVOKED = 6;
+
+	/**
+	 * The CA's OCSP responder does not know the certificate: not issued by this CA, or
+	 * its record is gone.
+	 */
+	static final int STATUS_UNKNOWN = 7;
+
 	private ExitCode() {
 	}
 

@@ -40,7 +40,7 @@ final class Refusal {
 		return switch (status) {
 			case 400 -> new CliException(ExitCode.USAGE, detail + "; see '" + command + " --help'");
 			case 401, 403 -> new CliException(ExitCode.REFUSED, detail + " (" + slug + ")" + hint(type, config));
-			case 404 -> new CliException(ExitCode.NOT_FOUND, detail + "; 'tether " + noun + " list' shows what exists");
+			case 404 -> new CliException(ExitCode.NOT_FOUND, detail + whatExists(noun));
 			case 409 -> new CliException(ExitCode.FAILED, detail);
 			default -> new CliException(ExitCode.FAILED,
 					"The server answered " + status + ": " + detail + "; see the server log");
@@ -58,6 +58,18 @@ final class Refusal {
 		catch (JacksonException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * Where to see what exists: the noun's list command, where it has one.
+	 */
+	private static String whatExists(String noun) {
+		return switch (noun) {
+			// an authority's CRL is gone when it retired between two requests
+			case "crl" -> "; 'tether ca show' shows the authorities and their states";
+			case "inspect" -> "";
+			default -> "; 'tether " + noun + " list' shows what exists";
+		};
 	}
 
 	private static String hint(Optional<ProblemType> type, CliConfig config) {

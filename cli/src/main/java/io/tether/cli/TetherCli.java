@@ -17,12 +17,14 @@ import picocli.CommandLine.Spec;
 		description = "Operate a Tether CA: agents, registration entries, certificates, audit; "
 				+ "inspect certificates offline.",
 		subcommands = { StatusCommand.class, CaCommand.class, AdminCommand.class, BundleCommand.class,
-				TokenCommand.class, AgentCommand.class, EntryCommand.class, CertCommand.class, AuditCommand.class,
-				InspectCommand.class, ThumbprintCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class },
+				TokenCommand.class, AgentCommand.class, EntryCommand.class, CertCommand.class, CrlCommand.class,
+				AuditCommand.class, InspectCommand.class, ThumbprintCommand.class, CompletionCommand.class,
+				CommandLine.HelpCommand.class },
 		footer = { "", "Configuration: --config FILE, else $TETHER_CONFIG, else ~/.config/tether/config.yaml.",
 				"The server writes a ready one to <data-dir>/admin/config.yaml at each start.", "",
 				"Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 refused (credentials or policy),",
-				"5 server unreachable. Errors go to stderr, one line each.", "", "Example:",
+				"5 server unreachable; 6 revoked, 7 revocation status unknown (cert status, inspect --revocation).",
+				"Errors go to stderr, one line each.", "", "Example:",
 				"  TETHER_CONFIG=data/admin/config.yaml tether status" })
 public final class TetherCli implements Callable<Integer> {
 

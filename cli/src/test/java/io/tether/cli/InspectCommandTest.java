@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
@@ -132,6 +133,28 @@ class InspectCommandTest {
 	void inspectWithPemOutputIsUsageError() throws Exception {
 		Path chain = write("chain.pem", Pem.write(this.pki.leaf(SPIFFE_ID).chain()));
 		assertThat(Cli.run("inspect", chain.toString(), "-o", "pem").exitCode()).isEqualTo(ExitCode.USAGE);
+	}
+
+	@Test
+	void inspectRevocationOfACsrIsAUsageErrorBeforeAnythingIsSent() throws Exception {
+		TestPki.Issued leaf = this.pki.leaf(SPIFFE_ID);
+		Path csr = write("web.csr",
+				Csr.create(leaf.keys(), io.tether.pki.SpiffeId.parse(SPIFFE_ID), List.of()).toPem());
+		Cli.Run run = Cli.run(Map.of("HOME", this.directory.toString()), "inspect", "--revocation", csr.toString());
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).contains("--revocation asks about a certificate").hasLineCount(1);
+		assertThat(run.out()).isEmpty();
+	}
+
+	@Test
+	void inspectRevocationWithoutConfigurationSaysWhereItIsLookedFor() throws Exception {
+		Path chain = write("chain.pem", Pem.write(this.pki.leaf(SPIFFE_ID).chain()));
+		Cli.Run run = Cli.run(Map.of("HOME", this.directory.toString()), "inspect", "--revocation", chain.toString());
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err()).startsWith("tether: No configuration").hasLineCount(1);
+		assertThat(Cli.run(Map.of("HOME", this.directory.toString()), "inspect", chain.toString()).exitCode())
+			.as("without --revocation, no configuration is needed")
+			.isZero();
 	}
 
 	private Path write(String name, String content) throws Exception {

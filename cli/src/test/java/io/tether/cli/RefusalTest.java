@@ -75,6 +75,15 @@ class RefusalTest {
 	}
 
 	@Test
+	void notFoundOfACrlPointsToTheAuthoritiesNotToAListCommandThatDoesNotExist() {
+		CliException refusal = refusal(404, "not-found", "No CA with key id ab01 publishes a CRL here",
+				"tether crl show");
+		assertThat(refusal.exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+		assertThat(refusal).hasMessage(
+				"No CA with key id ab01 publishes a CRL here; 'tether ca show' shows the authorities and their states");
+	}
+
+	@Test
 	void conflictIsAFailureWithTheDetail() {
 		CliException refusal = refusal(409, "conflict", "Agent 'host-1' is already evicted", "tether agent evict");
 		assertThat(refusal.exitCode()).isEqualTo(ExitCode.FAILED);

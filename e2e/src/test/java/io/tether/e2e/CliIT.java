@@ -264,6 +264,105 @@ class CliIT {
 	}
 
 	@Test
+	void certStatusCrlShowAndInspectRevocationFollowARevocation() throws IOException {
+		String spiffeId = "spiffe://" + TD + "/ns/cli-revocation";
+		Path dir = Files.createDirectories(this.work.resolve("revocation"));
+		Files.writeString(dir.resolve("req.csr"),
+				Csr.create(KeyType.EC_P256.generate(), SpiffeId.parse(spiffeId), List.of()).toPem());
+		Path chain = dir.resolve("chain.pem");
+		Files.writeString(chain,
+				ok("cert", "issue", "--spiffe-id", spiffeId, "--csr", dir.resolve("req.csr").toString(), "--ttl", "10m")
+					.out());
+		X509Certificate leaf = Pem.readCertificates(Files.readString(chain)).get(0);
+		Path leafOnly = dir.resolve("leaf.pem");
+		Files.writeString(leafOnly, Pem.write(leaf));
+		String serial = leaf.getSerialNumber().toString(16);
+
+		assertThat(ok("cert", "status", serial).out()).containsPattern("serial +" + serial)
+			.containsPattern("status +good")
+			.contains("(answer verified)");
+		JsonNode good = json(ok("cert", "status", chain.toString(), "-o", "json"));
+		assertThat(good.get("status").asString()).isEqualTo("good");
+		assertThat(good.get("serialNumber").asString()).isEqualTo(serial);
+		assertThat(good.get("verified").asBoolean()).isTrue();
+		assertThat(json(ok("cert", "status", leafOnly.toString(), "-o", "json")).get("status").asString())
+			.as("without the intermediate in the file, the issuer comes from the CA")
+			.isEqualTo("good");
+		assertThat(ok("inspect", "--revocation", chain.toString()).out())
+			.contains("certificate 1 of 2", "revocation (OCSP)")
+			.containsPattern("status +good");
+
+		assertThat(ok("cert", "revoke", serial, "--reason", "keyCompromise").out()).contains("revoked " + serial);
+
+		TetherCommand.Result revoked = this.tether.run("cert", "status", serial);
+		assertThat(revoked.exitCode()).as(revoked.toString()).isEqualTo(6);
+		assertThat(revoked.err()).isEmpty();
+		assertThat(revoked.out()).containsPattern("status +revoked")
+			.containsPattern("reason +keyCompromise")
+			.containsPattern("revoked at +20");
+		TetherCommand.Result revokedJson = this.tether.run("cert", "status", leafOnly.toString(), "-o", "json");
+		assertThat(revokedJson.exitCode()).as(revokedJson.toString()).isEqualTo(6);
+		assertThat(json(revokedJson).get("reason").asString()).isEqualTo("keyCompromise");
+		TetherCommand.Result inspected = this.tether.run("inspect", "--revocation", chain.toString(), "-o", "json");
+		assertThat(inspected.exitCode()).as(inspected.toString()).isEqualTo(6);
+		assertThat(json(inspected).get("revocation").get("status").asString()).isEqualTo("revoked");
+		assertThat(json(inspected).get("certificates")).hasSize(2);
+
+		// the CRL is republished right after the revocation, asynchronously
+		RunningProcess.await("the revoked serial on the CRL", Duration.ofSeconds(15),
+				() -> crlEntry(json(ok("crl", "show", "-o", "json")), serial) != null);
+		JsonNode entry = crlEntry(json(ok("crl", "show", "-o", "json")), serial);
+		assertThat(entry.get("reason").asString()).isEqualTo("keyCompromise");
+		assertThat(ok("crl", "show").out()).contains("CRL NUMBER", "root:1")
+			.containsPattern("intermediate:1 +" + serial + " +\\S+ +keyCompromise");
+		JsonNode ca = json(ok("ca", "show", "-o", "json"));
+		String keyId = ca.get("authorities").get(1).get("keyId").asString();
+		for (String name : List.of("intermediate:1", keyId, ca.get("authorities").get(1).get("id").asString())) {
+			JsonNode one = json(ok("crl", "show", "--authority", name, "-o", "json"));
+			assertThat(one.get("crls")).as(name).hasSize(1);
+			assertThat(one.get("crls").get(0).get("authority").get("keyId").asString()).isEqualTo(keyId);
+			assertThat(crlEntry(one, serial)).as(name).isNotNull();
+		}
+		Files.writeString(dir.resolve("crl.pem"),
+				ok("crl", "show", "--authority", "intermediate:1", "-o", "pem").out());
+		Commands.Result text = Commands.run(dir, "openssl", "crl", "-in", "crl.pem", "-noout", "-text");
+		assertThat(text.exitCode()).as(text.output()).isZero();
+		assertThat(text.output()).containsIgnoringCase(serial).contains("Key Compromise");
+	}
+
+	private static JsonNode crlEntry(JsonNode crls, String serial) {
+		for (JsonNode crl : crls.get("crls")) {
+			for (JsonNode entry : crl.get("entries")) {
+				if (entry.get("serialNumber").asString().equals(serial)) {
+					return entry;
+				}
+			}
+		}
+		return null;
+	}
+
+	@Test
+	void revocationCommandsRefuseWhatTheyCannotDoAndChangeNothing() throws IOException {
+		int revokedBefore = json(ok("cert", "list", "--status", "revoked", "-o", "json")).get("certificates").size();
+		assertExit(3, "No authority 'intermediate:99'; 'tether ca show' lists them", "crl", "show", "--authority",
+				"intermediate:99");
+		assertExit(2, "the kind is root or intermediate", "crl", "show", "--authority", "leaf:1");
+		String missing = this.work.resolve("no-such-cert.pem").toString();
+		assertExit(2, "Cannot read " + missing, "cert", "status", missing);
+		assertExit(2, "Cannot read " + missing, "inspect", "--revocation", missing);
+		assertExit(3, "No certificate with serial number", "cert", "status", "0abc");
+		assertExit(2, "'-o pem' is not available here", "cert", "status", "0abc", "-o", "pem");
+
+		// the server's responder answers "unknown" for a certificate of another CA, but
+		// it cannot speak for that CA: the answer does not verify
+		Path foreign = this.work.resolve("foreign-leaf.pem");
+		Files.writeString(foreign, Pem.write(TestPki.root().intermediate().leaf("spiffe://" + TD + "/ns/x").chain()));
+		assertExit(1, "is not certified by the issuer", "cert", "status", foreign.toString());
+		assertThat(json(ok("cert", "list", "--status", "revoked", "-o", "json")).get("certificates"))
+			.hasSize(revokedBefore);
+	}
+
+	@Test
 	void agentListAndShowDescribeAnEnrolledAgent() {
 		String token = ok("token", "create", "--agent", "host-cli").out().strip();
 		KeyPair keys = KeyType.EC_P256.generate();
