@@ -55,6 +55,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -134,6 +135,10 @@ class OcspResponder {
 		}
 		catch (MalformedRequest ex) {
 			return error(OCSPRespBuilder.MALFORMED_REQUEST);
+		}
+		catch (DataAccessException ex) {
+			logger.warn("OCSP request answered tryLater: the database is unavailable ({})", ex.getMessage());
+			return error(OCSPRespBuilder.TRY_LATER);
 		}
 		catch (RuntimeException | OCSPException | IOException | OperatorCreationException
 				| CertificateEncodingException ex) {
