@@ -20,7 +20,7 @@ import io.tether.workload.revocation.RevocationCheckingTrustManager;
  * </pre> With revocation checking of peers (both sides: a server's clients, a client's
  * server), opted into with the CA's revocation base URL: <pre>
  * SSLContext context = TetherSsl.context(source,
- * 		RevocationChecking.ocsp(URI.create("http://ca.example:8080")).failClosed());
+ * 		RevocationChecking.ocsp(URI.create("http://ca.example:8480")).failClosed());
  * </pre>
  */
 public final class TetherSsl {

@@ -12,7 +12,7 @@ final class Endpoints {
 
 	/**
 	 * Appends a path to the base URL, whether or not the base ends in a slash.
-	 * @param base such as {@code http://ca:8080} or {@code http://ca:8080/pki/}
+	 * @param base such as {@code http://ca:8480} or {@code http://ca:8480/pki/}
 	 * @param path a relative path without a leading slash
 	 * @return the URL
 	 */

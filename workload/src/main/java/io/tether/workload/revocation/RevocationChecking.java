@@ -10,7 +10,7 @@ import java.util.Objects;
  * against the Tether CA's revocation base URL, with which {@link FailMode}, timeouts and
  * cache bounds. Immutable: each {@code with} method returns a changed copy. <pre>
  * SSLContext context = TetherSsl.context(source,
- * 		RevocationChecking.ocsp(URI.create("http://ca.example:8080")).failClosed());
+ * 		RevocationChecking.ocsp(URI.create("http://ca.example:8480")).failClosed());
  * </pre> Tether's leaves carry no OCSP URL or CRL distribution point, so the base URL is
  * configured here: OCSP requests go to {@code <base>/ocsp}, CRLs come from
  * {@code <base>/crl/<issuer key id>.crl}.
@@ -90,7 +90,7 @@ public final class RevocationChecking {
 
 	/**
 	 * Checks by OCSP, the default way: one small signed answer per certificate.
-	 * @param baseUri the CA's revocation base URL, such as {@code http://ca.example:8080}
+	 * @param baseUri the CA's revocation base URL, such as {@code http://ca.example:8480}
 	 * @return the settings, with the defaults
 	 * @throws NullPointerException if {@code baseUri} is {@code null}
 	 * @throws IllegalArgumentException if {@code baseUri} is not http or https
@@ -102,7 +102,7 @@ public final class RevocationChecking {
 	/**
 	 * Checks by CRL: one list per issuing authority, fetched once and shared by all of
 	 * its certificates until its {@code nextUpdate} (or the max age).
-	 * @param baseUri the CA's revocation base URL, such as {@code http://ca.example:8080}
+	 * @param baseUri the CA's revocation base URL, such as {@code http://ca.example:8480}
 	 * @return the settings, with the defaults
 	 * @throws NullPointerException if {@code baseUri} is {@code null}
 	 * @throws IllegalArgumentException if {@code baseUri} is not http or https
