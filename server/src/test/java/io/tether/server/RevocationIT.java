@@ -194,6 +194,15 @@ class RevocationIT {
 						.POST(HttpRequest.BodyPublishers.ofString("{}"))
 						.build());
 			assertThat(json.statusCode()).isEqualTo(415);
+			for (String method : List.of("PATCH", "PUT", "DELETE", "BREW")) {
+				HttpResponse<byte[]> response = bytes(server.anonymousClient(),
+						HttpRequest.newBuilder(server.uri("/ocsp"))
+							.method(method, HttpRequest.BodyPublishers.ofByteArray(good))
+							.build());
+				assertThat(response.statusCode()).as(method).isEqualTo(405);
+				assertThat(response.headers().firstValue("Content-Type").orElseThrow()).as(method)
+					.startsWith("application/problem+json");
+			}
 			for (String path : List.of("/ocsp/%25%25%25", "/ocsp/!!notbase64", "/crl/nothex.crl", "/crl/abcd.crl",
 					"/crl/", "/ocsp")) {
 				HttpResponse<byte[]> response = bytes(server.anonymousClient(),
@@ -249,6 +258,72 @@ class RevocationIT {
 					HttpRequest.newBuilder(server.uri(crlPath(current))).GET().build());
 			assertThat(compromisedCrl.statusCode()).as("a revoked authority signs nothing more").isEqualTo(404);
 		}
+	}
+
+	@Test
+	void certificatesSayWhereToAskWhenTheServerIsToldItsBaseUrl() throws Exception {
+		Map<String, Object> properties = Map.of("tether.trust-domain", TD, "tether.revocation.base-url",
+				"http://ca.example:8480/", "tether.revocation.crl-in-leaves", "true",
+				"tether.revocation.ocsp-in-leaves", "true");
+		try (RunningServer server = RunningServer.start(this.dir, properties)) {
+			X509Certificate root = authority(server, "root", 1);
+			X509Certificate intermediate = authority(server, "intermediate", 1);
+			assertThat(crlUrls(intermediate)).as("an intermediate names its root's CRL")
+				.containsExactly("http://ca.example:8480" + crlPath(root));
+			X509Certificate leaf = issue(server);
+			assertThat(crlUrls(leaf)).containsExactly("http://ca.example:8480" + crlPath(intermediate));
+			assertThat(ocspUrls(leaf)).containsExactly("http://ca.example:8480/ocsp");
+			JsonNode ca = json.readTree(server.get(server.adminClient(), "/v1/ca").body());
+			assertThat(ca.get("ocspUrl").asString()).isEqualTo("http://ca.example:8480/ocsp");
+			assertThat(ca.get("authorities").get(0).get("crlUrl").asString())
+				.isEqualTo("http://ca.example:8480" + crlPath(root));
+		}
+	}
+
+	@Test
+	void byDefaultOnlyIntermediatesNameACrlAndLeavesNameNothing() throws Exception {
+		try (RunningServer server = RunningServer.start(this.dir,
+				Map.of("tether.trust-domain", TD, "tether.revocation.base-url", "https://ca.example/pki"))) {
+			X509Certificate leaf = issue(server);
+			assertThat(leaf.getExtensionValue(Extension.cRLDistributionPoints.getId())).isNull();
+			assertThat(leaf.getExtensionValue(Extension.authorityInfoAccess.getId())).isNull();
+			assertThat(crlUrls(authority(server, "intermediate", 1)))
+				.containsExactly("https://ca.example/pki" + crlPath(authority(server, "root", 1)));
+		}
+	}
+
+	private static List<String> crlUrls(X509Certificate certificate) {
+		byte[] extension = certificate.getExtensionValue(Extension.cRLDistributionPoints.getId());
+		if (extension == null) {
+			return List.of();
+		}
+		List<String> urls = new ArrayList<>();
+		for (org.bouncycastle.asn1.x509.DistributionPoint point : org.bouncycastle.asn1.x509.CRLDistPoint
+			.getInstance(org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets())
+			.getDistributionPoints()) {
+			for (org.bouncycastle.asn1.x509.GeneralName name : org.bouncycastle.asn1.x509.GeneralNames
+				.getInstance(point.getDistributionPoint().getName())
+				.getNames()) {
+				urls.add(name.getName().toString());
+			}
+		}
+		return urls;
+	}
+
+	private static List<String> ocspUrls(X509Certificate certificate) {
+		byte[] extension = certificate.getExtensionValue(Extension.authorityInfoAccess.getId());
+		if (extension == null) {
+			return List.of();
+		}
+		List<String> urls = new ArrayList<>();
+		for (org.bouncycastle.asn1.x509.AccessDescription description : org.bouncycastle.asn1.x509.AuthorityInformationAccess
+			.getInstance(org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets())
+			.getAccessDescriptions()) {
+			if (description.getAccessMethod().equals(org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp)) {
+				urls.add(description.getAccessLocation().getName().toString());
+			}
+		}
+		return urls;
 	}
 
 	@Test

@@ -64,21 +64,22 @@ import org.springframework.stereotype.Component;
  * certificate asked about, signed by the delegated signer of the authority that issued
  * it. A certificate this CA has no record of, or one of another CA, is {@code unknown}.
  * <p>
- * Answers to a single question without a nonce are cached until half their validity has
- * passed; a revocation drops the whole cache when it commits (on this replica at once, on
- * the others within {@code tether.revocation.sync-interval}), so that the next request
- * hears it. A request with a nonce (RFC 8954: 1 to 32 octets) gets a fresh answer that
- * echoes it. Up to {@value #MAX_QUESTIONS} certificates of one issuer may be asked about
- * at once. Anything unparseable, an unsupported hash algorithm, or questions about
- * certificates of different issuers (one of them perhaps not Tether's) is a
- * {@code malformedRequest}.
+ * Answers to a single question without a nonce, about a certificate this CA issued, are
+ * cached until half their validity has passed; a revocation drops the whole cache when it
+ * commits (on this replica at once, on the others within
+ * {@code tether.revocation.sync-interval}), so that the next request hears it. A request
+ * with a nonce (RFC 8954: 1 to 32 octets) gets a fresh answer that echoes it. Up to
+ * {@value #MAX_QUESTIONS} certificates of one issuer may be asked about at once. Anything
+ * unparseable, an unsupported hash algorithm, or questions about certificates of
+ * different issuers (one of them perhaps not Tether's) is a {@code malformedRequest}.
  */
 @Component
 class OcspResponder {
 
 	static final int MAX_QUESTIONS = 16;
 
-	private static final int MAX_CACHED = 200_000;
+	/** About a kilobyte each (the answer carries two certificates): 100 MB at most. */
+	private static final int MAX_CACHED = 100_000;
 
 	private static final int MAX_NONCE = 32;
 
@@ -195,9 +196,12 @@ class OcspResponder {
 		DigestCalculator sha1 = this.digests.get(CertificateID.HASH_SHA1);
 		BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(
 				new RespID(SubjectPublicKeyInfo.getInstance(signer.keys().getPublic().getEncoded()), sha1));
+		boolean known = true;
 		for (Req question : questions) {
 			CertificateID id = question.getCertID();
-			builder.addResponse(id, status(id, issuer), Date.from(now), Date.from(nextUpdate), null);
+			CertificateStatus status = status(id, issuer);
+			known &= !(status instanceof UnknownStatus);
+			builder.addResponse(id, status, Date.from(now), Date.from(nextUpdate), null);
 		}
 		if (nonce != null) {
 			builder.setResponseExtensions(new Extensions(nonce));
@@ -211,7 +215,9 @@ class OcspResponder {
 		OCSPResp response = new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL,
 				builder.build(contentSigner, chain, Date.from(now)));
 		byte[] encoded = response.getEncoded();
-		if (cacheKey != null) {
+		// unknown answers are not cached: a stream of made-up serials must not fill the
+		// cache
+		if (cacheKey != null && known) {
 			Instant refreshAt = now.plus(java.time.Duration.between(now, nextUpdate).dividedBy(2));
 			if (this.cache.size() >= MAX_CACHED) {
 				this.cache.clear();

@@ -8,6 +8,7 @@ import java.util.Base64;
 
 import io.tether.api.ProblemType;
 import io.tether.server.web.Problems;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -91,19 +92,21 @@ class RevocationServlet extends HttpServlet {
 		writeOcsp(response, this.responder.respond(body));
 	}
 
+	/**
+	 * GET, HEAD and POST go to their handlers; every other method, PATCH and made-up ones
+	 * included (which {@link HttpServlet} would answer 501), is a 405.
+	 */
 	@Override
-	protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
-		notAllowed(response);
-	}
-
-	@Override
-	protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
-		notAllowed(response);
-	}
-
-	private static void notAllowed(HttpServletResponse response) throws IOException {
-		Problems.write(response, ProblemType.METHOD_NOT_ALLOWED,
-				"CRLs take GET; the OCSP responder takes GET and POST");
+	protected void service(HttpServletRequest request, HttpServletResponse response)
+			throws ServletException, IOException {
+		switch (request.getMethod()) {
+			case "GET", "HEAD", "POST" -> super.service(request, response);
+			default -> {
+				response.setHeader("Allow", "GET, HEAD, POST");
+				Problems.write(response, ProblemType.METHOD_NOT_ALLOWED,
+						"CRLs take GET; the OCSP responder takes GET and POST");
+			}
+		}
 	}
 
 	private void crl(String name, HttpServletRequest request, HttpServletResponse response) throws IOException {
