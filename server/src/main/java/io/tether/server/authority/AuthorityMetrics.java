@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
  * {@code status} ({@code prepared}, {@code active}, {@code retiring}, {@code revoked}):
  * {@code tether_authority_state} (1), {@code tether_authority_not_after_seconds} (its
  * certificate's {@code notAfter}, epoch seconds) and
- * {@code tether_authority_next_transition_seconds} (when the rotation plan moves it on,
- * epoch seconds, with the state it moves to as {@code next}).
+ * {@code tether_authority_next_transition_seconds} (when the rotation plan's next step
+ * for it is due, epoch seconds, with that step as {@code tether ca} shows it as
+ * {@code next}).
  */
 @Component
 class AuthorityMetrics {
