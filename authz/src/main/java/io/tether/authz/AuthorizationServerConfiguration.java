@@ -66,7 +66,8 @@ class AuthorizationServerConfiguration {
 
 	@Bean
 	SecurityFilterChain authorizationServer(HttpSecurity http, SpiffeClients clients, TrustBundle trust,
-			CertificateStatuses statuses, ExpiringAuthorizations authorizations, AuthzProperties properties) {
+			CertificateStatuses statuses, ExpiringAuthorizations authorizations, AuthzProperties properties,
+			AuthzMetrics metrics) {
 		String issuer = properties.issuer().toString();
 		http.oauth2AuthorizationServer(
 				(server) -> server.registeredClientRepository(clients)
@@ -77,9 +78,12 @@ class AuthorizationServerConfiguration {
 							// subject-DN matching
 							providers.removeIf(X509ClientCertificateAuthenticationProvider.class::isInstance);
 							providers.add(0, SpiffeClientAuthentication.provider(clients, trust, statuses));
-						}))
+						})
+						.errorResponseHandler(metrics.countingClientRefusals()))
+					.tokenEndpoint((token) -> token.accessTokenResponseHandler(metrics.countingTokenResponses())
+						.errorResponseHandler(metrics.countingTokenRefusals()))
 					.tokenIntrospectionEndpoint((introspection) -> introspection
-						.introspectionResponseHandler(revocationAwareIntrospection(statuses)))
+						.introspectionResponseHandler(revocationAwareIntrospection(statuses, metrics)))
 					.authorizationServerMetadataEndpoint((metadata) -> metadata
 						.authorizationServerMetadataCustomizer((builder) -> builder.claim("mtls_endpoint_aliases",
 								Map.of("token_endpoint", issuer + "/oauth2/token", "introspection_endpoint",
@@ -93,7 +97,8 @@ class AuthorizationServerConfiguration {
 	 * RFC 7662 with the CA in the loop: a token whose certificate the CA now reports
 	 * revoked (or expired, or unknown) is inactive, whatever its own {@code exp} says.
 	 */
-	private static AuthenticationSuccessHandler revocationAwareIntrospection(CertificateStatuses statuses) {
+	private static AuthenticationSuccessHandler revocationAwareIntrospection(CertificateStatuses statuses,
+			AuthzMetrics metrics) {
 		OAuth2TokenIntrospectionHttpMessageConverter converter = new OAuth2TokenIntrospectionHttpMessageConverter();
 		return (request, response, authentication) -> {
 			OAuth2TokenIntrospection claims = ((OAuth2TokenIntrospectionAuthenticationToken) authentication)
@@ -101,6 +106,10 @@ class AuthorizationServerConfiguration {
 			if (claims.isActive() && claims.getClaims().get("cnf") instanceof Map<?, ?> cnf
 					&& cnf.get("x5t#S256") instanceof String x5t && !"valid".equals(statuses.status(x5t))) {
 				claims = OAuth2TokenIntrospection.builder().build();
+				metrics.introspected("revoked");
+			}
+			else {
+				metrics.introspected(claims.isActive() ? "active" : "inactive");
 			}
 			write(converter, claims, response);
 		};

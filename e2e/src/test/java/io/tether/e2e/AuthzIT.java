@@ -60,6 +60,8 @@ class AuthzIT {
 
 	private OrdersServer resources;
 
+	private final int authzManagementPort = RunningProcess.freePort();
+
 	@BeforeAll
 	void startEverything() throws IOException {
 		this.work = Files.createTempDirectory("tether-authz-e2e");
@@ -75,7 +77,8 @@ class AuthzIT {
 		this.authz = "https://localhost:" + port;
 		Path credentials = this.work.resolve("authz");
 		RunningProcess server = RunningProcess.start(List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar",
-				System.getProperty("tether.authz.jar"), "--server.port=" + port, "--tether.authz.issuer=" + this.authz,
+				System.getProperty("tether.authz.jar"), "--server.port=" + port,
+				"--management.server.port=" + this.authzManagementPort, "--tether.authz.issuer=" + this.authz,
 				"--tether.authz.ca-url=" + this.ca.url(),
 				"--tether.authz.credentials.certificate=" + credentials.resolve("cert.pem"),
 				"--tether.authz.credentials.key=" + credentials.resolve("key.pem"),

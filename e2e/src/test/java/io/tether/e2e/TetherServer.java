@@ -38,6 +38,9 @@ final class TetherServer implements AutoCloseable {
 	/** The plain-HTTP port for CRLs and OCSP. */
 	private final int revocationPort;
 
+	/** The plain-HTTP port of health and metrics, on 127.0.0.1. */
+	private final int managementPort;
+
 	private RunningProcess process;
 
 	private HttpClient admin;
@@ -67,6 +70,7 @@ final class TetherServer implements AutoCloseable {
 		this.dataDir = dataDir;
 		this.port = port;
 		this.revocationPort = RunningProcess.freePort();
+		this.managementPort = RunningProcess.freePort();
 		this.trustDomain = trustDomain;
 		this.settings.addAll(settings);
 	}
@@ -87,11 +91,24 @@ final class TetherServer implements AutoCloseable {
 		return "http://127.0.0.1:" + this.revocationPort;
 	}
 
+	/**
+	 * The plain-HTTP base URL of health ({@code /actuator/health}) and metrics
+	 * ({@code /actuator/prometheus}).
+	 */
+	String managementUrl() {
+		return "http://127.0.0.1:" + this.managementPort;
+	}
+
+	int managementPort() {
+		return this.managementPort;
+	}
+
 	TetherServer start() {
 		List<String> command = new ArrayList<>(
 				List.of(System.getProperty("tether.java"), "-Xmx256m", "-jar", System.getProperty("tether.server.jar"),
 						"--server.port=" + this.port, "--tether.revocation.http-port=" + this.revocationPort,
-						"--tether.data-dir=" + this.dataDir, "--tether.trust-domain=" + this.trustDomain));
+						"--management.server.port=" + this.managementPort, "--tether.data-dir=" + this.dataDir,
+						"--tether.trust-domain=" + this.trustDomain));
 		if (this.settings.stream().noneMatch((setting) -> setting.startsWith("--tether.issuance.min-ttl="))) {
 			// a key given twice on the command line binds as a list: only when not set
 			command.add("--tether.issuance.min-ttl=PT30S");

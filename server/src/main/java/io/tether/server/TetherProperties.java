@@ -29,12 +29,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param agent node agents
  * @param jobs scheduled jobs that run once across replicas
  * @param revocation CRLs and OCSP
+ * @param metrics Tether's own meters on the management port
  */
 @ConfigurationProperties(prefix = "tether", ignoreUnknownFields = false)
 public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		@DefaultValue("tether.internal") String trustDomain, String kek, Path kekFile, @DefaultValue Ca ca,
 		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin,
-		@DefaultValue Agent agent, @DefaultValue Jobs jobs, @DefaultValue Revocation revocation) {
+		@DefaultValue Agent agent, @DefaultValue Jobs jobs, @DefaultValue Revocation revocation,
+		@DefaultValue Metrics metrics) {
 
 	public TetherProperties {
 		SpiffeId.validateTrustDomain(trustDomain);
@@ -176,6 +178,21 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 			if (baseUrl != null && !baseUrl.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
 				throw new IllegalArgumentException(
 						"tether.revocation.base-url must be an http:// or https:// URL without query: " + baseUrl);
+			}
+		}
+
+	}
+
+	/**
+	 * @param refreshInterval how often the meters read from the database (valid
+	 * certificates, authorities, jobs, agents, join tokens) are read again: a scrape
+	 * reads the last values and never queries
+	 */
+	public record Metrics(@DefaultValue("PT30S") Duration refreshInterval) {
+
+		public Metrics {
+			if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+				throw new IllegalArgumentException("tether.metrics.refresh-interval must be positive");
 			}
 		}
 

@@ -54,6 +54,7 @@ final class RunningServer implements AutoCloseable {
 		all.put("tether.data-dir", dataDir.toString());
 		all.put("server.port", "0");
 		all.put("tether.revocation.http-port", "0");
+		all.put("management.server.port", "0");
 		all.putAll(properties);
 		// as command-line arguments, so that they win over application.yaml
 		String[] arguments = all.entrySet()
@@ -67,6 +68,16 @@ final class RunningServer implements AutoCloseable {
 
 	int port() {
 		return Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	/** The plain-HTTP port of health and metrics (management.server.port). */
+	int managementPort() {
+		return Integer.parseInt(this.context.getEnvironment().getProperty("local.management.port"));
+	}
+
+	/** A plain-HTTP URI on the management port, at the loopback address it binds to. */
+	URI managementUri(String path) {
+		return URI.create("http://127.0.0.1:" + managementPort() + path);
 	}
 
 	URI uri(String path) {

@@ -37,7 +37,7 @@ class ServerBoundariesTest {
 	private static final String ROOT = "io.tether.server";
 
 	/** Shared mechanisms: any feature may use them; they use no feature. */
-	private static final List<String> SHARED = List.of("web", "security", "identity", "jobs");
+	private static final List<String> SHARED = List.of("web", "security", "identity", "jobs", "metrics");
 
 	private static final JavaClasses SERVER = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

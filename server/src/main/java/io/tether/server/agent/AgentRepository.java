@@ -1,5 +1,6 @@
 package io.tether.server.agent;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,8 @@ interface AgentRepository extends JpaRepository<AgentEntity, String> {
 	List<AgentEntity> findAllByOrderByNameAsc();
 
 	long countByStatus(AgentEntity.Status status);
+
+	long countByStatusAndLastSeenAtGreaterThanEqual(AgentEntity.Status status, Instant since);
 
 	/**
 	 * The agent row, locked until the transaction ends: eviction and every agent call

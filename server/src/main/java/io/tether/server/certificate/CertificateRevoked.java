@@ -6,6 +6,7 @@ package io.tether.server.certificate;
  *
  * @param serialNumber the certificate's serial number, hex
  * @param issuerId the authority that signed it
+ * @param reason the RFC 5280 reason name ({@code keyCompromise})
  */
-public record CertificateRevoked(String serialNumber, String issuerId) {
+public record CertificateRevoked(String serialNumber, String issuerId, String reason) {
 }

@@ -156,7 +156,7 @@ public class Revocations {
 		this.certificates.save(record);
 		this.audit.record(caller, "certificate.revoked", record.getSerialNumber(),
 				"spiffeId=" + record.getSpiffeId() + " reason=" + reason);
-		this.events.publishEvent(new CertificateRevoked(record.getSerialNumber(), record.getIssuerId()));
+		this.events.publishEvent(new CertificateRevoked(record.getSerialNumber(), record.getIssuerId(), reason));
 	}
 
 	private static String reason(String reason) {

@@ -9,6 +9,8 @@ import org.springframework.data.repository.query.Param;
 
 interface JoinTokenRepository extends JpaRepository<JoinTokenEntity, String> {
 
+	long countByUsedAtIsNullAndExpiresAtAfter(Instant now);
+
 	/**
 	 * Marks a token used if it is still unused and unexpired; one statement, so two
 	 * enrollments racing with one token (on any replicas) cannot both win.

@@ -17,16 +17,21 @@ public class IssuanceService {
 
 	private final CertificateIssuer issuer;
 
-	IssuanceService(IssuancePolicies policies, CertificateIssuer issuer) {
+	private final IssuanceMetrics metrics;
+
+	IssuanceService(IssuancePolicies policies, CertificateIssuer issuer, IssuanceMetrics metrics) {
 		this.policies = policies;
 		this.issuer = issuer;
+		this.metrics = metrics;
 	}
 
 	public SignedCertificate issue(IssuanceRequest request) {
-		this.policies.check(request);
-		CertificateProfile.Leaf profile = new CertificateProfile.Leaf(request.spiffeId(), request.dnsNames(),
-				request.ttl());
-		return this.issuer.issue(profile, request.csr().publicKey(), request.requestedBy());
+		return this.metrics.record(request.purpose(), () -> {
+			this.policies.check(request);
+			CertificateProfile.Leaf profile = new CertificateProfile.Leaf(request.spiffeId(), request.dnsNames(),
+					request.ttl());
+			return this.issuer.issue(profile, request.csr().publicKey(), request.requestedBy());
+		});
 	}
 
 }

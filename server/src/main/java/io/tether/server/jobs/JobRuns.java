@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.stereotype.Service;
 
 /**
@@ -60,7 +62,7 @@ public class JobRuns {
 	 * One job's last run.
 	 */
 	public record Run(String name, String replica, long runs, Instant startedAt, Instant finishedAt, Outcome outcome,
-			String detail) {
+			String detail, Instant lastSuccessAt) {
 	}
 
 	/**
@@ -92,29 +94,42 @@ public class JobRuns {
 	}
 
 	/**
+	 * This replica's name, as recorded for the jobs every replica runs for itself.
+	 */
+	String replica() {
+		return this.replica;
+	}
+
+	/**
 	 * Every job's last run, by name and replica.
 	 */
 	public List<Run> all() {
 		return this.jdbc.query(
-				"select name, replica, runs, started_at, finished_at, outcome, detail from job_run order by name, replica",
+				"select name, replica, runs, started_at, finished_at, outcome, detail, last_success_at from job_run"
+						+ " order by name, replica",
 				(row, index) -> new Run(row.getString(1), row.getString(2), row.getLong(3),
 						row.getTimestamp(4).toInstant(), row.getTimestamp(5).toInstant(),
-						Outcome.valueOf(row.getString(6)), row.getString(7)));
+						Outcome.valueOf(row.getString(6)), row.getString(7),
+						(row.getTimestamp(8) != null) ? row.getTimestamp(8).toInstant() : null));
 	}
 
 	private void record(String name, String replica, Instant started, Instant finished, Outcome outcome,
 			String detail) {
 		String shortDetail = (detail != null && detail.length() > 2000) ? detail.substring(0, 2000) : detail;
-		Object[] values = { Timestamp.from(started), Timestamp.from(finished), outcome.name(), shortDetail, name,
-				replica };
-		String update = "update job_run set runs = runs + 1, started_at = ?, finished_at = ?, outcome = ?, detail = ?"
-				+ " where name = ? and replica = ?";
+		// typed, for a null that PostgreSQL must place in coalesce
+		SqlParameterValue success = new SqlParameterValue(Types.TIMESTAMP,
+				(outcome == Outcome.OK) ? Timestamp.from(finished) : null);
+		Object[] values = { Timestamp.from(started), Timestamp.from(finished), outcome.name(), shortDetail, success,
+				name, replica };
+		// a failure keeps the last success
+		String update = "update job_run set runs = runs + 1, started_at = ?, finished_at = ?, outcome = ?, detail = ?,"
+				+ " last_success_at = coalesce(?, last_success_at) where name = ? and replica = ?";
 		if (this.jdbc.update(update, values) > 0) {
 			return;
 		}
 		try {
-			this.jdbc.update("insert into job_run (started_at, finished_at, outcome, detail, name, replica, runs)"
-					+ " values (?, ?, ?, ?, ?, ?, 1)", values);
+			this.jdbc.update("insert into job_run (started_at, finished_at, outcome, detail, last_success_at, name,"
+					+ " replica, runs) values (?, ?, ?, ?, ?, ?, ?, 1)", values);
 		}
 		catch (DuplicateKeyException ex) {
 			this.jdbc.update(update, values);

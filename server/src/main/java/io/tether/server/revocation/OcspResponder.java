@@ -103,9 +103,12 @@ class OcspResponder {
 
 	private volatile IssuerIndex index = new IssuerIndex(List.of(), Map.of());
 
+	private final RevocationMetrics metrics;
+
 	OcspResponder(IssuingAuthorities authorities, OcspSigners signers, Certificates certificates,
-			TetherProperties properties, Clock clock) {
+			TetherProperties properties, Clock clock, RevocationMetrics metrics) {
 		this.authorities = authorities;
+		this.metrics = metrics;
 		this.signers = signers;
 		this.certificates = certificates;
 		this.settings = properties.revocation();
@@ -129,21 +132,25 @@ class OcspResponder {
 			request = new OCSPReq(der);
 		}
 		catch (IOException | RuntimeException ex) {
+			this.metrics.ocspResponse(RevocationMetrics.MALFORMED);
 			return error(OCSPRespBuilder.MALFORMED_REQUEST);
 		}
 		try {
 			return answer(request);
 		}
 		catch (MalformedRequest ex) {
+			this.metrics.ocspResponse(RevocationMetrics.MALFORMED);
 			return error(OCSPRespBuilder.MALFORMED_REQUEST);
 		}
 		catch (DataAccessException ex) {
 			logger.warn("OCSP request answered tryLater: the database is unavailable ({})", ex.getMessage());
+			this.metrics.ocspResponse(RevocationMetrics.ERROR);
 			return error(OCSPRespBuilder.TRY_LATER);
 		}
 		catch (RuntimeException | OCSPException | IOException | OperatorCreationException
 				| CertificateEncodingException ex) {
 			logger.warn("OCSP request failed: {}", ex.toString());
+			this.metrics.ocspResponse(RevocationMetrics.ERROR);
 			return error(OCSPRespBuilder.INTERNAL_ERROR);
 		}
 	}
@@ -171,6 +178,7 @@ class OcspResponder {
 		if (cacheKey != null) {
 			Cached cached = this.cache.get(cacheKey);
 			if (cached != null && now.isBefore(cached.refreshAt())) {
+				this.metrics.ocspResponse(cached.status());
 				return cached.der();
 			}
 		}
@@ -185,6 +193,7 @@ class OcspResponder {
 		}
 		Issuer responding = (issuer != null) ? issuer : issuers.fallback();
 		if (responding == null) {
+			this.metrics.ocspResponse(RevocationMetrics.ERROR);
 			return error(OCSPRespBuilder.TRY_LATER);
 		}
 		OcspSigner signer = this.signers.signerFor(responding);
@@ -197,10 +206,12 @@ class OcspResponder {
 		BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(
 				new RespID(SubjectPublicKeyInfo.getInstance(signer.keys().getPublic().getEncoded()), sha1));
 		boolean known = true;
+		boolean revoked = false;
 		for (Req question : questions) {
 			CertificateID id = question.getCertID();
 			CertificateStatus status = status(id, issuer);
 			known &= !(status instanceof UnknownStatus);
+			revoked |= status instanceof RevokedStatus;
 			builder.addResponse(id, status, Date.from(now), Date.from(nextUpdate), null);
 		}
 		if (nonce != null) {
@@ -215,6 +226,9 @@ class OcspResponder {
 		OCSPResp response = new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL,
 				builder.build(contentSigner, chain, Date.from(now)));
 		byte[] encoded = response.getEncoded();
+		// one count per response: the worst of its answers
+		String counted = revoked ? RevocationMetrics.REVOKED
+				: (known ? RevocationMetrics.GOOD : RevocationMetrics.UNKNOWN);
 		// unknown answers are not cached: a stream of made-up serials must not fill the
 		// cache
 		if (cacheKey != null && known) {
@@ -222,12 +236,13 @@ class OcspResponder {
 			if (this.cache.size() >= MAX_CACHED) {
 				this.cache.clear();
 			}
-			this.cache.put(cacheKey, new Cached(encoded, refreshAt));
+			this.cache.put(cacheKey, new Cached(encoded, refreshAt, counted));
 			if (this.generation.get() != generationAtStart) {
 				// a revocation committed while this answer was made: it may be stale
 				this.cache.remove(cacheKey);
 			}
 		}
+		this.metrics.ocspResponse(counted);
 		return encoded;
 	}
 
@@ -336,7 +351,7 @@ class OcspResponder {
 		}
 	}
 
-	private record Cached(byte[] der, Instant refreshAt) {
+	private record Cached(byte[] der, Instant refreshAt, String status) {
 	}
 
 	private record IssuerIndex(List<Issuer> issuers, Map<String, Issuer> byHash) {

@@ -17,6 +17,10 @@ class ErrorPageConfiguration {
 
 	@Bean
 	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemErrorReports() {
+		return problemErrorReportValve();
+	}
+
+	static WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemErrorReportValve() {
 		// the host adds one valve of this class when it starts (and none of Tomcat's)
 		return (factory) -> factory.addContextCustomizers((context) -> {
 			if (context.getParent() instanceof StandardHost host) {

@@ -256,7 +256,8 @@ class RotationPlanTest {
 				new TetherProperties.Jobs(new TetherProperties.Jobs.JoinTokenPurge(Duration.ofHours(1),
 						Duration.ofMinutes(50), Duration.ofDays(1))),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
-						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false));
+						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
+				new TetherProperties.Metrics(Duration.ofSeconds(30)));
 	}
 
 	private static RotationPlan.Transition transition(Model model, Node node) {

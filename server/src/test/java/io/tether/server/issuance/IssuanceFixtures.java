@@ -61,7 +61,8 @@ final class IssuanceFixtures {
 				new TetherProperties.Jobs(new TetherProperties.Jobs.JoinTokenPurge(Duration.ofHours(1),
 						Duration.ofMinutes(50), Duration.ofDays(1))),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
-						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false));
+						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
+				new TetherProperties.Metrics(Duration.ofSeconds(30)));
 	}
 
 	/**
