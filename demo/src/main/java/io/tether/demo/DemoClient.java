@@ -1,5 +1,6 @@
 package io.tether.demo;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import io.tether.workload.binding.BoundTokenClient;
  *
  * <pre>
  * DemoClient call   AUTHZ ORDERS_URL CREDENTIALS_DIR SECONDS   calls every second with BoundTokenClient
+ *                                                              (SECONDS 0: until stopped)
  * DemoClient token  AUTHZ CREDENTIALS_DIR                      prints a token for the current certificate
  * DemoClient replay ORDERS_URL CREDENTIALS_DIR TOKEN           calls once with someone else's token
  * </pre> Exit status 0 when every call got 200 ({@code call}), or the replay got 401.
@@ -55,13 +57,22 @@ public final class DemoClient {
 			// heard of, not polled for: the next call already uses the new certificate
 			source.subscribe((renewed) -> System.out.printf("credentials: now serial %s, valid until %s%n",
 					renewed.leaf().getSerialNumber().toString(16), renewed.leaf().getNotAfter().toInstant()));
-			for (int i = 0; i < seconds; i++) {
-				HttpResponse<String> response = client.send(HttpRequest.newBuilder(orders),
-						HttpResponse.BodyHandlers.ofString());
-				String x5t = thumbprintIn(client.token());
-				System.out.printf("call %2d: %d %s  (token bound to %s...)%n", i + 1, response.statusCode(),
-						response.body(), x5t.substring(0, 12));
-				failed += (response.statusCode() == 200) ? 0 : 1;
+			for (int i = 0; seconds == 0 || i < seconds; i++) {
+				try {
+					HttpResponse<String> response = client.send(HttpRequest.newBuilder(orders),
+							HttpResponse.BodyHandlers.ofString());
+					String x5t = thumbprintIn(client.token());
+					System.out.printf("call %2d: %d %s  (token bound to %s...)%n", i + 1, response.statusCode(),
+							response.body(), x5t.substring(0, 12));
+					failed += (response.statusCode() == 200) ? 0 : 1;
+				}
+				catch (IOException ex) {
+					// the authorization server or the orders server unreachable: counted,
+					// and
+					// the next call tries again
+					System.out.printf("call %2d: failed: %s%n", i + 1, ex);
+					failed++;
+				}
 				Thread.sleep(1000);
 			}
 		}

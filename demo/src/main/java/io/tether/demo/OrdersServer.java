@@ -30,8 +30,8 @@ import io.tether.workload.binding.VerifiedToken;
  * with the caller's SPIFFE ID, or 401 with RFC 6750's header. Each decision is printed.
  *
  * <pre>
- * java -cp demo/target/tether-demo.jar io.tether.demo.OrdersServer PORT CERT KEY BUNDLE ISSUER AUDIENCE
- * </pre>
+ * java -cp demo/target/tether-demo.jar io.tether.demo.OrdersServer [ADDRESS:]PORT CERT KEY BUNDLE ISSUER AUDIENCE
+ * </pre> ADDRESS is 127.0.0.1 unless given (0.0.0.0 in a container that others call).
  */
 public final class OrdersServer implements AutoCloseable {
 
@@ -44,7 +44,17 @@ public final class OrdersServer implements AutoCloseable {
 	 * @throws IOException if the port cannot be bound
 	 */
 	public OrdersServer(int port, SSLContext context, BoundTokenVerifier verifier) throws IOException {
-		this.server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+		this(new InetSocketAddress("127.0.0.1", port), context, verifier);
+	}
+
+	/**
+	 * @param address the address and port to listen on
+	 * @param context TLS: this server's certificate and the Tether trust
+	 * @param verifier checks the tokens
+	 * @throws IOException if the port cannot be bound
+	 */
+	public OrdersServer(InetSocketAddress address, SSLContext context, BoundTokenVerifier verifier) throws IOException {
+		this.server = HttpsServer.create(address, 0);
 		this.server.setHttpsConfigurator(new HttpsConfigurator(context) {
 
 			@Override
@@ -105,7 +115,7 @@ public final class OrdersServer implements AutoCloseable {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length != 6) {
-			System.err.println("usage: OrdersServer PORT CERT KEY BUNDLE ISSUER AUDIENCE");
+			System.err.println("usage: OrdersServer [ADDRESS:]PORT CERT KEY BUNDLE ISSUER AUDIENCE");
 			System.exit(2);
 		}
 		PemFileCredentialSource credentials = PemFileCredentialSource.watch(Path.of(args[1]), Path.of(args[2]),
@@ -118,7 +128,10 @@ public final class OrdersServer implements AutoCloseable {
 			.issuer(args[4])
 			.audience(args[5])
 			.build();
-		try (OrdersServer server = new OrdersServer(Integer.parseInt(args[0]), context, verifier)) {
+		int colon = args[0].lastIndexOf(':');
+		InetSocketAddress address = (colon < 0) ? new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]))
+				: new InetSocketAddress(args[0].substring(0, colon), Integer.parseInt(args[0].substring(colon + 1)));
+		try (OrdersServer server = new OrdersServer(address, context, verifier)) {
 			System.out.println("orders: listening on " + server.uri());
 			new CountDownLatch(1).await();
 		}

@@ -3,6 +3,7 @@ package io.tether.server.authority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -62,7 +63,11 @@ final class KeyEncryptionKeyLoader {
 
 	private static KeyEncryptionKey readFile(Path file) {
 		try {
-			if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+			// a read-only mount is a secret an orchestrator placed (Docker, Kubernetes):
+			// its
+			// mode is the orchestrator's, and no process here can change it
+			FileStore store = Files.getFileStore(file);
+			if (store.supportsFileAttributeView("posix") && !store.isReadOnly()) {
 				Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
 				if (!AtomicFiles.OWNER_ONLY.containsAll(permissions)) {
 					logger.warn("KEK file {} is readable by others ({}): chmod 600 it", file.toAbsolutePath(),
