@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -355,6 +356,25 @@ class AuthzIT {
 	}
 
 	@Test
+	void theManagementPortCountsTokensByClientAndIntrospectionsByResult() throws Exception {
+		HttpClient http = client(this.work.resolve("other"));
+		String issued = "tether_authz_tokens_issued_total{client=\"" + id("ns/other") + "\"}";
+		String active = "tether_authz_introspections_total{result=\"active\"}";
+		String inactive = "tether_authz_introspections_total{result=\"inactive\"}";
+		Map<String, Double> before = authzMetrics();
+
+		String token = token(http).get("access_token").asString();
+		token(http);
+		assertThat(introspect(http, token).get("active").asBoolean()).isTrue();
+		assertThat(introspect(http, "not-a-token").get("active").asBoolean()).isFalse();
+
+		Map<String, Double> after = authzMetrics();
+		assertThat(after.get(issued) - before.getOrDefault(issued, 0.0)).as(issued).isEqualTo(2.0);
+		assertThat(after.get(active) - before.getOrDefault(active, 0.0)).as(active).isEqualTo(1.0);
+		assertThat(after.get(inactive) - before.getOrDefault(inactive, 0.0)).as(inactive).isEqualTo(1.0);
+	}
+
+	@Test
 	void metadataAnnouncesCertificateBoundTokensAndMtlsAliases() throws Exception {
 		HttpResponse<String> response = anonymous().send(
 				HttpRequest.newBuilder(URI.create(this.authz + "/.well-known/oauth-authorization-server")).build(),
@@ -396,6 +416,22 @@ class AuthzIT {
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=orders.read"))
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** The authorization server's Prometheus samples, by series (name and labels). */
+	private Map<String, Double> authzMetrics() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.authzManagementPort + "/actuator/prometheus"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Map<String, Double> samples = new HashMap<>();
+		response.body()
+			.lines()
+			.filter((line) -> !line.startsWith("#") && line.contains(" "))
+			.forEach((line) -> samples.put(line.substring(0, line.lastIndexOf(' ')),
+					Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))));
+		return samples;
 	}
 
 	private JsonNode introspect(HttpClient http, String token) {
