@@ -54,7 +54,8 @@ final class TestDatabases {
 
 		static synchronized TestPostgres postgres() {
 			if (postgres == null) {
-				TestPostgres started = TestPostgres.start("The PostgreSQL integration tests");
+				TestPostgres started = TestPostgres
+					.start("The PostgreSQL integration tests (" + URL_VARIABLE + " is not set)");
 				Runtime.getRuntime().addShutdownHook(new Thread(started::close, "tether-test-postgres-stop"));
 				postgres = started;
 			}

@@ -53,9 +53,9 @@ final class TestPostgres implements AutoCloseable {
 	 */
 	static TestPostgres start(String neededBy) {
 		if (!dockerAvailable()) {
-			throw new IllegalStateException(
-					neededBy + " needs a Docker engine to run PostgreSQL in a container (Testcontainers),"
-							+ " and none answers here: start one (docker info must work for this user)");
+			throw new IllegalStateException(neededBy + ": needs a Docker engine to run PostgreSQL in a container"
+					+ " (Testcontainers), and Testcontainers finds none it can use here (its log says why): start one,"
+					+ " reachable by this user (docker info)");
 		}
 		String image = image();
 		requireImage(image, neededBy);
@@ -90,8 +90,8 @@ final class TestPostgres implements AutoCloseable {
 			DockerClientFactory.instance().client().inspectImageCmd(image).exec();
 		}
 		catch (NotFoundException ex) {
-			throw new IllegalStateException(neededBy + " runs PostgreSQL from the image " + image
-					+ ", which this Docker engine does not have (and no registry may be reachable): build it with"
+			throw new IllegalStateException(neededBy + ": the PostgreSQL image " + image
+					+ " is not in this Docker engine (and no registry may be reachable to pull it): build it with"
 					+ " deploy/docker/local-base-images.sh postgres, or name another PostgreSQL image in "
 					+ IMAGE_VARIABLE, ex);
 		}
