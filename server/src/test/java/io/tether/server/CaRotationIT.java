@@ -21,7 +21,6 @@ import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
 import io.tether.pki.testing.Commands;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -106,7 +105,6 @@ class CaRotationIT {
 	}
 
 	@Test
-	@EnabledIfEnvironmentVariable(named = TestDatabases.URL_VARIABLE, matches = ".+")
 	void rootRotatesOnceAcrossTwoReplicasAndEveryLeafVerifiesAgainstTheCliBundle() throws Exception {
 		try (TestDatabases.PostgresSchema schema = TestDatabases.postgres()) {
 			Map<String, Object> properties = compressed();

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -34,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PostgreSQL role is barred from logging in and its connections are terminated.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@EnabledIfEnvironmentVariable(named = TestDatabases.URL_VARIABLE, matches = ".+")
 class PostgresOutageIT {
 
 	private final String role = "tether_outage_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -47,11 +45,15 @@ class PostgresOutageIT {
 
 	@BeforeAll
 	void start() throws IOException {
-		this.adminUrl = System.getenv(TestDatabases.URL_VARIABLE);
-		execute("CREATE ROLE " + this.role + " LOGIN");
+		this.adminUrl = TestDatabases.adminUrl();
+		// a password, as the container's PostgreSQL authenticates network clients by one
+		String password = UUID.randomUUID().toString();
+		execute("CREATE ROLE " + this.role + " LOGIN PASSWORD '" + password + "'");
 		execute("CREATE SCHEMA " + this.role + " AUTHORIZATION " + this.role);
-		String url = this.adminUrl.replaceAll("user=[^&]*", "user=" + this.role)
-				+ (this.adminUrl.contains("?") ? "&" : "?") + "currentSchema=" + this.role;
+		String url = this.adminUrl.replaceAll("([?&])password=[^&]*&?", "$1")
+			.replaceAll("[?&]$", "")
+			.replaceAll("user=[^&]*", "user=" + this.role) + (this.adminUrl.contains("?") ? "&" : "?") + "password="
+				+ password + "&currentSchema=" + this.role;
 		this.workDir = Files.createTempDirectory("tether-outage-it");
 		this.server = RunningServer.start(this.workDir.resolve("data"),
 				Map.of("spring.datasource.url", url, "tether.kek",

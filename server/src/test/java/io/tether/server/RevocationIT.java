@@ -51,7 +51,6 @@ import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -327,7 +326,6 @@ class RevocationIT {
 	}
 
 	@Test
-	@EnabledIfEnvironmentVariable(named = TestDatabases.URL_VARIABLE, matches = ".+")
 	void aRevocationOnOneReplicaReachesTheOtherReplicasCachedAnswersWithinItsSyncInterval() throws Exception {
 		try (TestDatabases.PostgresSchema schema = TestDatabases.postgres()) {
 			Map<String, Object> properties = new java.util.HashMap<>();

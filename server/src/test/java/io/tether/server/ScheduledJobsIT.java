@@ -13,7 +13,6 @@ import java.util.Map;
 
 import io.tether.pki.KeyEncryptionKey;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -27,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ShedLock lock in the database), not once per replica, and every job's last run is in
  * {@code GET /v1/status} on either replica.
  */
-@EnabledIfEnvironmentVariable(named = TestDatabases.URL_VARIABLE, matches = ".+")
 class ScheduledJobsIT {
 
 	@TempDir

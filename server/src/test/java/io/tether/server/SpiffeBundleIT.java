@@ -18,7 +18,6 @@ import com.nimbusds.jose.jwk.KeyUse;
 import io.tether.pki.KeyEncryptionKey;
 import io.tether.pki.Pem;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -82,7 +81,6 @@ class SpiffeBundleIT {
 	}
 
 	@Test
-	@EnabledIfEnvironmentVariable(named = TestDatabases.URL_VARIABLE, matches = ".+")
 	void replicasSharingADatabaseServeOneSequence() throws Exception {
 		try (TestDatabases.PostgresSchema schema = TestDatabases.postgres()) {
 			Map<String, Object> properties = Map.of("tether.trust-domain", TD, "spring.datasource.url",

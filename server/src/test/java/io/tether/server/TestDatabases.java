@@ -7,14 +7,12 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.postgresql.PostgreSQLContainer;
-
 /**
- * The PostgreSQL that integration tests run against: {@code TETHER_TEST_DATABASE_URL}
- * when set (CI, or a developer's local server), else a Testcontainers PostgreSQL when a
- * Docker engine is there, else a failure that says which of the two to provide. Each test
- * class gets a schema of its own, so runs never see each other's data.
+ * The PostgreSQL that integration tests run against, in this order:
+ * {@code TETHER_TEST_DATABASE_URL} when set (a developer's local server, or CI's); else
+ * one Testcontainers PostgreSQL shared by every test class of this JVM, started at the
+ * first need and removed when the JVM exits; else a failure that names both ways. Each
+ * test class gets a schema of its own, so runs never see each other's data.
  */
 final class TestDatabases {
 
@@ -24,28 +22,46 @@ final class TestDatabases {
 	}
 
 	static PostgresSchema postgres() {
-		String url = System.getenv(URL_VARIABLE);
-		if (url != null && !url.isBlank()) {
-			return PostgresSchema.create(url, null);
-		}
-		if (dockerAvailable()) {
-			PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
-			container.start();
-			String containerUrl = container.getJdbcUrl() + "&user=" + container.getUsername() + "&password="
-					+ container.getPassword();
-			return PostgresSchema.create(containerUrl, container);
-		}
-		throw new IllegalStateException("PostgreSQL integration tests need a database: set " + URL_VARIABLE
-				+ " (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres) or run a Docker engine for Testcontainers");
+		return PostgresSchema.create(adminUrl());
 	}
 
-	private static boolean dockerAvailable() {
-		try {
-			return DockerClientFactory.instance().isDockerAvailable();
+	/**
+	 * A superuser's URL (the container's user is one; a developer's URL is whatever they
+	 * set).
+	 */
+	static String adminUrl() {
+		String url = System.getenv(URL_VARIABLE);
+		if (url != null && !url.isBlank()) {
+			return url;
 		}
-		catch (RuntimeException ex) {
-			return false;
+		if (!TestPostgres.dockerAvailable()) {
+			throw new IllegalStateException("PostgreSQL integration tests need a database: set " + URL_VARIABLE
+					+ " (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres) or run a Docker engine for"
+					+ " Testcontainers (image " + TestPostgres.image() + ", built by"
+					+ " deploy/docker/local-base-images.sh postgres)");
 		}
+		return Shared.postgres().adminUrl();
+	}
+
+	/**
+	 * The container every test class shares: started once, on first use, so that a run
+	 * pays the start-up once; stopped by a shutdown hook, as nothing else (Ryuk is off:
+	 * its image cannot be pulled everywhere) would remove it.
+	 */
+	private static final class Shared {
+
+		private static TestPostgres postgres;
+
+		static synchronized TestPostgres postgres() {
+			if (postgres == null) {
+				TestPostgres started = TestPostgres
+					.start("The PostgreSQL integration tests (" + URL_VARIABLE + " is not set)");
+				Runtime.getRuntime().addShutdownHook(new Thread(started::close, "tether-test-postgres-stop"));
+				postgres = started;
+			}
+			return postgres;
+		}
+
 	}
 
 	/**
@@ -57,18 +73,15 @@ final class TestDatabases {
 
 		private final String schema;
 
-		private final PostgreSQLContainer container;
-
-		private PostgresSchema(String baseUrl, String schema, PostgreSQLContainer container) {
+		private PostgresSchema(String baseUrl, String schema) {
 			this.baseUrl = baseUrl;
 			this.schema = schema;
-			this.container = container;
 		}
 
-		static PostgresSchema create(String baseUrl, PostgreSQLContainer container) {
+		static PostgresSchema create(String baseUrl) {
 			String schema = "tether_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 			execute(baseUrl, "CREATE SCHEMA " + schema);
-			return new PostgresSchema(baseUrl, schema, container);
+			return new PostgresSchema(baseUrl, schema);
 		}
 
 		String jdbcUrl() {
@@ -77,17 +90,10 @@ final class TestDatabases {
 
 		@Override
 		public void close() {
-			try {
-				execute(this.baseUrl, "DROP SCHEMA " + this.schema + " CASCADE");
-			}
-			finally {
-				if (this.container != null) {
-					this.container.stop();
-				}
-			}
+			execute(this.baseUrl, "DROP SCHEMA " + this.schema + " CASCADE");
 		}
 
-		private static void execute(String url, String sql) {
+		static void execute(String url, String sql) {
 			try (Connection connection = DriverManager.getConnection(url);
 					Statement statement = connection.createStatement()) {
 				statement.execute(sql);
