@@ -2,6 +2,7 @@ package io.tether.e2e;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,9 +41,12 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.tether.demo.OrdersServer;
 import io.tether.pki.Pem;
-import io.tether.pki.Thumbprints;
 import io.tether.pki.TlsContexts;
+import io.tether.pki.testing.Commands;
 import io.tether.workload.binding.BoundTokenVerifier;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,10 +138,6 @@ class KeycloakIT {
 	 */
 	private String realmRepresentation(String bundleEndpoint) throws IOException {
 		String subject = subject(this.work.resolve("web"));
-		String root = Pem.readCertificates(this.ca.bundle(false))
-			.get(0)
-			.getSubjectX500Principal()
-			.getName(X500Principal.RFC2253);
 		return """
 				{
 				  "realm": "tether",
@@ -151,10 +154,9 @@ class KeycloakIT {
 				      "attributes": {
 				        "x509.subjectdn": %1$s,
 				        "x509.allow.regex.pattern.comparison": "false",
-				        "x509.casubjectdn": %2$s,
 				        "tls.client.certificate.bound.access.tokens": "true"
 				      },
-				      "protocolMappers": [%5$s]
+				      "protocolMappers": [%4$s]
 				    },
 				    {
 				      "clientId": "web-svid",
@@ -166,10 +168,10 @@ class KeycloakIT {
 				      "clientAuthenticatorType": "federated-jwt",
 				      "attributes": {
 				        "jwt.credential.issuer": "tether",
-				        "jwt.credential.sub": %3$s,
+				        "jwt.credential.sub": %2$s,
 				        "tls.client.certificate.bound.access.tokens": "true"
 				      },
-				      "protocolMappers": [%5$s]
+				      "protocolMappers": [%4$s]
 				    }
 				  ],
 				  "identityProviders": [
@@ -178,13 +180,13 @@ class KeycloakIT {
 				      "providerId": "spiffe",
 				      "enabled": true,
 				      "config": {
-				        "trustDomain": "spiffe://%6$s",
-				        "bundleEndpoint": %4$s
+				        "trustDomain": "spiffe://%5$s",
+				        "bundleEndpoint": %3$s
 				      }
 				    }
 				  ]
 				}
-				""".formatted(json(subject), json(root), json(id("ns/web")), json(bundleEndpoint), """
+				""".formatted(json(subject), json(id("ns/web")), json(bundleEndpoint), """
 				{
 				        "name": "audience orders",
 				        "protocol": "openid-connect",
@@ -248,6 +250,30 @@ class KeycloakIT {
 				HttpClient.newBuilder().sslContext(trustOnly(intruder)).build(), this.realm,
 				Map.of("client_id", "web"));
 		assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+	}
+
+	/**
+	 * With curl, as docs/token-binding.md shows the request: it sends the certificate it
+	 * is given (the JDK's client would send none that the server's CA list does not
+	 * name).
+	 */
+	@Test
+	void certificateWithTheSameSubjectFromAnotherCaIsRefused() throws Exception {
+		Path web = this.work.resolve("web");
+		assertThat(curlToken(web.resolve("cert.pem"), web.resolve("key.pem"))).isEqualTo("200");
+		Path impostor = impostor(web);
+		assertThat(curlToken(impostor.resolve("cert.pem"), impostor.resolve("key.pem")))
+			.as("a self-signed certificate with ns/web's subject: no HTTP answer, the handshake fails")
+			.isEqualTo("000");
+	}
+
+	/** The HTTP status of a token request for the client web, by curl. */
+	private String curlToken(Path certificate, Path key) {
+		Commands.Result curl = Commands.run(this.work, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert",
+				certificate.toString(), "--key", key.toString(), "--cacert",
+				this.work.resolve("web/bundle.pem").toString(), "-d", "grant_type=client_credentials", "-d",
+				"client_id=web", this.realm + "/protocol/openid-connect/token");
+		return curl.output().strip();
 	}
 
 	@Test
@@ -395,6 +421,27 @@ class KeycloakIT {
 			Path key = this.work.resolve(name).resolve("key.pem");
 			RunningProcess.await(key + " written", Duration.ofSeconds(60), () -> Files.exists(key));
 		}
+	}
+
+	/**
+	 * A self-signed certificate of exactly the subject of the workload's certificate, not
+	 * issued by Tether, and its key, in {@code work/impostor/}.
+	 */
+	private Path impostor(Path credentials) throws Exception {
+		X509Certificate genuine = Pem.readCertificates(Files.readString(credentials.resolve("cert.pem"))).get(0);
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+		generator.initialize(new ECGenParameterSpec("secp256r1"));
+		KeyPair keys = generator.generateKeyPair();
+		Instant now = Instant.now();
+		X509Certificate forged = new JcaX509CertificateConverter()
+			.getCertificate(new JcaX509v3CertificateBuilder(genuine.getSubjectX500Principal(), BigInteger.TWO,
+					Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(600)), genuine.getSubjectX500Principal(),
+					keys.getPublic())
+				.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+		Path impostor = Files.createDirectories(this.work.resolve("impostor"));
+		Files.writeString(impostor.resolve("cert.pem"), Pem.write(forged));
+		Files.writeString(impostor.resolve("key.pem"), Pem.write(keys.getPrivate()));
+		return impostor;
 	}
 
 	/** The subject of a workload's certificate as Keycloak compares it (RFC 2253). */
