@@ -2,8 +2,10 @@ package io.tether.e2e;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -23,7 +28,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.security.auth.x500.X500Principal;
 
 import com.nimbusds.jose.JOSEException;
@@ -42,7 +51,6 @@ import com.sun.net.httpserver.HttpsServer;
 import io.tether.demo.OrdersServer;
 import io.tether.pki.Pem;
 import io.tether.pki.TlsContexts;
-import io.tether.pki.testing.Commands;
 import io.tether.workload.binding.BoundTokenVerifier;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -54,6 +62,7 @@ import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Keycloak as the authorization server of Tether workloads, both ways in, with a real
@@ -253,27 +262,25 @@ class KeycloakIT {
 	}
 
 	/**
-	 * With curl, as docs/token-binding.md shows the request: it sends the certificate it
-	 * is given (the JDK's client would send none that the server's CA list does not
-	 * name).
+	 * The clients here present their certificate whatever CAs the server names (the JDK's
+	 * default key manager would offer none that the server's list does not name).
 	 */
 	@Test
 	void certificateWithTheSameSubjectFromAnotherCaIsRefused() throws Exception {
 		Path web = this.work.resolve("web");
-		assertThat(curlToken(web.resolve("cert.pem"), web.resolve("key.pem"))).isEqualTo("200");
-		Path impostor = impostor(web);
-		assertThat(curlToken(impostor.resolve("cert.pem"), impostor.resolve("key.pem")))
-			.as("a self-signed certificate with ns/web's subject: no HTTP answer, the handshake fails")
-			.isEqualTo("000");
-	}
+		HttpResponse<String> genuine = Keycloak.tokenRequest(
+				presenting(Pem.readPrivateKey(Files.readString(web.resolve("key.pem"))),
+						Pem.readCertificates(Files.readString(web.resolve("cert.pem"))), web),
+				this.realm, Map.of("client_id", "web"));
+		assertThat(genuine.statusCode()).as(genuine.body()).isEqualTo(200);
 
-	/** The HTTP status of a token request for the client web, by curl. */
-	private String curlToken(Path certificate, Path key) {
-		Commands.Result curl = Commands.run(this.work, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert",
-				certificate.toString(), "--key", key.toString(), "--cacert",
-				this.work.resolve("web/bundle.pem").toString(), "-d", "grant_type=client_credentials", "-d",
-				"client_id=web", this.realm + "/protocol/openid-connect/token");
-		return curl.output().strip();
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+		generator.initialize(new ECGenParameterSpec("secp256r1"));
+		KeyPair keys = generator.generateKeyPair();
+		HttpClient impostor = presenting(keys.getPrivate(), List.of(selfSigned(subjectOf(web), keys)), web);
+		assertThatExceptionOfType(UncheckedIOException.class)
+			.as("a self-signed certificate with ns/web's subject: the handshake fails")
+			.isThrownBy(() -> Keycloak.tokenRequest(impostor, this.realm, Map.of("client_id", "web")));
 	}
 
 	@Test
@@ -423,25 +430,71 @@ class KeycloakIT {
 		}
 	}
 
-	/**
-	 * A self-signed certificate of exactly the subject of the workload's certificate, not
-	 * issued by Tether, and its key, in {@code work/impostor/}.
-	 */
-	private Path impostor(Path credentials) throws Exception {
-		X509Certificate genuine = Pem.readCertificates(Files.readString(credentials.resolve("cert.pem"))).get(0);
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-		generator.initialize(new ECGenParameterSpec("secp256r1"));
-		KeyPair keys = generator.generateKeyPair();
+	private static X500Principal subjectOf(Path credentials) throws IOException {
+		return Pem.readCertificates(Files.readString(credentials.resolve("cert.pem"))).get(0).getSubjectX500Principal();
+	}
+
+	private static X509Certificate selfSigned(X500Principal subject, KeyPair keys) throws Exception {
 		Instant now = Instant.now();
-		X509Certificate forged = new JcaX509CertificateConverter()
-			.getCertificate(new JcaX509v3CertificateBuilder(genuine.getSubjectX500Principal(), BigInteger.TWO,
-					Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(600)), genuine.getSubjectX500Principal(),
-					keys.getPublic())
-				.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
-		Path impostor = Files.createDirectories(this.work.resolve("impostor"));
-		Files.writeString(impostor.resolve("cert.pem"), Pem.write(forged));
-		Files.writeString(impostor.resolve("key.pem"), Pem.write(keys.getPrivate()));
-		return impostor;
+		return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(subject, BigInteger.TWO,
+				Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(600)), subject, keys.getPublic())
+			.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+	}
+
+	/**
+	 * A client that always presents this certificate, trusting the workload's bundle.
+	 */
+	private static HttpClient presenting(PrivateKey key, List<X509Certificate> chain, Path credentials)
+			throws Exception {
+		X509ExtendedKeyManager always = new X509ExtendedKeyManager() {
+
+			@Override
+			public String[] getClientAliases(String keyType, Principal[] issuers) {
+				return new String[] { "client" };
+			}
+
+			@Override
+			public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+				return "client";
+			}
+
+			@Override
+			public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+				return "client";
+			}
+
+			@Override
+			public String[] getServerAliases(String keyType, Principal[] issuers) {
+				return null;
+			}
+
+			@Override
+			public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+				return null;
+			}
+
+			@Override
+			public X509Certificate[] getCertificateChain(String alias) {
+				return chain.toArray(X509Certificate[]::new);
+			}
+
+			@Override
+			public PrivateKey getPrivateKey(String alias) {
+				return key;
+			}
+
+		};
+		KeyStore anchors = KeyStore.getInstance("PKCS12");
+		anchors.load(null, null);
+		List<X509Certificate> bundle = Pem.readCertificates(Files.readString(credentials.resolve("bundle.pem")));
+		for (int i = 0; i < bundle.size(); i++) {
+			anchors.setCertificateEntry("anchor-" + i, bundle.get(i));
+		}
+		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		trust.init(anchors);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(new KeyManager[] { always }, trust.getTrustManagers(), null);
+		return HttpClient.newBuilder().sslContext(context).build();
 	}
 
 	/** The subject of a workload's certificate as Keycloak compares it (RFC 2253). */
