@@ -239,6 +239,11 @@ class KeycloakIT {
 		HttpResponse<String> stolen = callOrders(client(this.work.resolve("intruder")), token);
 		assertThat(stolen.statusCode()).isEqualTo(401);
 		assertThat(stolen.body()).contains("another certificate");
+
+		HttpResponse<String> anonymous = Keycloak.tokenRequest(
+				HttpClient.newBuilder().sslContext(trustOnly(web)).build(), this.realm, Map.of("client_id", "web"));
+		assertThat(anonymous.statusCode()).as("no client certificate: " + anonymous.body()).isEqualTo(401);
+		assertThat(anonymous.body()).contains("invalid_client");
 	}
 
 	/**
@@ -254,11 +259,6 @@ class KeycloakIT {
 					subject(intruder), subject(this.work.resolve("web")), response.body())
 			.isEqualTo(401);
 		assertThat(response.body()).contains("invalid_client");
-
-		HttpResponse<String> anonymous = Keycloak.tokenRequest(
-				HttpClient.newBuilder().sslContext(trustOnly(intruder)).build(), this.realm,
-				Map.of("client_id", "web"));
-		assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
 	}
 
 	/**
@@ -499,8 +499,7 @@ class KeycloakIT {
 
 	/** The subject of a workload's certificate as Keycloak compares it (RFC 2253). */
 	private static String subject(Path credentials) throws IOException {
-		X509Certificate leaf = Pem.readCertificates(Files.readString(credentials.resolve("cert.pem"))).get(0);
-		return leaf.getSubjectX500Principal().getName(X500Principal.RFC2253);
+		return subjectOf(credentials).getName(X500Principal.RFC2253);
 	}
 
 	private static String json(String value) {
