@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -27,11 +28,19 @@ final class RunningProcess implements AutoCloseable {
 	}
 
 	static RunningProcess start(List<String> command, Path log) {
+		return start(command, Map.of(), log);
+	}
+
+	/**
+	 * @param environment added to this JVM's environment
+	 */
+	static RunningProcess start(List<String> command, Map<String, String> environment, Path log) {
 		try {
 			Files.createDirectories(log.toAbsolutePath().getParent());
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			process.getOutputStream().close();
 			return new RunningProcess(process, log);
 		}
@@ -90,6 +99,13 @@ final class RunningProcess implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new AssertionError("interrupted");
 		}
+	}
+
+	/**
+	 * @return the operating system's id of the process
+	 */
+	long pid() {
+		return this.process.pid();
 	}
 
 	boolean isAlive() {
