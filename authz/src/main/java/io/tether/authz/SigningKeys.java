@@ -7,6 +7,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -167,7 +168,9 @@ final class SigningKeys implements JWKSource<SecurityContext> {
 	 * @return what it did, for the log
 	 */
 	String rotate() {
-		Instant now = this.clock.instant();
+		// the database keeps microseconds or less: a key made now must not read back as
+		// activating a fraction later
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 		List<Row> rows = this.jdbc.query("select kid, activates_at from authz_signing_key order by activates_at desc",
 				(row, index) -> new Row(row.getString(1), row.getTimestamp(2).toInstant()));
 		List<String> done = new ArrayList<>();
