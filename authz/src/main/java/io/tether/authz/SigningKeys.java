@@ -122,17 +122,15 @@ final class SigningKeys implements JWKSource<SecurityContext> {
 	public List<JWK> get(JWKSelector selector, SecurityContext context) {
 		String kid = selector.getMatcher().getKeyIDs() != null && selector.getMatcher().getKeyIDs().size() == 1
 				? selector.getMatcher().getKeyIDs().iterator().next() : null;
-		List<Key> keys = this.snapshot;
-		if (keys.isEmpty() || (kid != null && keys.stream().noneMatch((key) -> kid.equals(key.jwk().getKeyID())))) {
+		if (this.snapshot.isEmpty()) {
 			current();
-			keys = this.snapshot;
 		}
+		else if (kid != null && this.snapshot.stream().noneMatch((key) -> kid.equals(key.jwk().getKeyID()))) {
+			// made by another instance since this one last looked
+			reload();
+		}
+		List<Key> keys = this.snapshot;
 		return selector.select(new JWKSet(keys.stream().map((key) -> (JWK) key.jwk()).toList()));
-	}
-
-	/** The keys this instance publishes now, newest activation first. */
-	List<Key> published() {
-		return this.snapshot;
 	}
 
 	/**
