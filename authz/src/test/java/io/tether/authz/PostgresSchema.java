@@ -39,6 +39,10 @@ final class PostgresSchema implements AutoCloseable {
 		return this.baseUrl + (this.baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + this.schema;
 	}
 
+	void execute(String sql) {
+		execute(jdbcUrl(), sql);
+	}
+
 	<T> T query(String sql, Class<T> type) {
 		try (Connection connection = DriverManager.getConnection(jdbcUrl());
 				Statement statement = connection.createStatement();

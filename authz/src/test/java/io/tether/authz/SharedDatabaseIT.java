@@ -94,6 +94,28 @@ class SharedDatabaseIT {
 	}
 
 	@Test
+	void instancesShareTheCasDatabaseWithoutTouchingItsTables() throws Exception {
+		// what the CA's Flyway leaves, in part: its history and its own ShedLock table
+		this.database.execute("create table flyway_schema_history (installed_rank int primary key, version"
+				+ " varchar(50), description varchar(200) not null, type varchar(20) not null, script varchar(1000)"
+				+ " not null, checksum int, installed_by varchar(100) not null, installed_on timestamp not null"
+				+ " default now(), execution_time int not null, success boolean not null)");
+		this.database.execute("insert into flyway_schema_history values (1, '1', 'initial schema', 'SQL',"
+				+ " 'V1__initial_schema.sql', 1, 'tether', now(), 1, true)");
+		this.database.execute("create table shedlock (name varchar(64) not null primary key, lock_until timestamp"
+				+ " not null, locked_at timestamp not null, locked_by varchar(255) not null)");
+		this.database.execute("insert into shedlock values ('crl-publish', now(), now(), 'ca')");
+		ConfigurableApplicationContext a = start(null, this.kek);
+		ConfigurableApplicationContext b = start(null, this.kek);
+		assertThat(this.fixture.introspect(b, this.fixture.token(a)).get("active").asBoolean()).isTrue();
+		assertThat(this.database.query("select count(*) from flyway_schema_history", Long.class)).isEqualTo(1);
+		assertThat(this.database.query("select count(*) from shedlock", Long.class)).isEqualTo(1);
+		assertThat(this.database.query("select count(*) from authz_schema_history where success", Long.class))
+			.as("baseline and V1")
+			.isEqualTo(2);
+	}
+
+	@Test
 	void instanceWithAnotherKekRefusesToStartAndOneWithoutAKekIsToldWhatToSet() throws Exception {
 		ConfigurableApplicationContext a = start(null, this.kek);
 		String token = this.fixture.token(a);
