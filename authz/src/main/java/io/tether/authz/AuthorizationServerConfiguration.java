@@ -7,6 +7,7 @@ import java.util.Map;
 import io.tether.workload.PemFileCredentialSource;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.ServletServerHttpResponse;
@@ -29,6 +30,7 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 class AuthorizationServerConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean
 	Clock clock() {
 		return Clock.systemUTC();
 	}
@@ -45,16 +47,6 @@ class AuthorizationServerConfiguration {
 	}
 
 	@Bean
-	SigningKeys signingKeys(AuthzProperties properties, Clock clock) {
-		return new SigningKeys(properties.signingKeyRotation(), properties.tokenTtl(), clock);
-	}
-
-	@Bean
-	ExpiringAuthorizations authorizations(Clock clock) {
-		return new ExpiringAuthorizations(clock);
-	}
-
-	@Bean
 	OAuth2TokenCustomizer<JwtEncodingContext> boundTokenCustomizer(SigningKeys keys) {
 		return new BoundTokenCustomizer(keys);
 	}
@@ -66,8 +58,7 @@ class AuthorizationServerConfiguration {
 
 	@Bean
 	SecurityFilterChain authorizationServer(HttpSecurity http, SpiffeClients clients, TrustBundle trust,
-			CertificateStatuses statuses, ExpiringAuthorizations authorizations, AuthzProperties properties,
-			AuthzMetrics metrics) {
+			CertificateStatuses statuses, AuthzProperties properties, AuthzMetrics metrics) {
 		String issuer = properties.issuer().toString();
 		http.oauth2AuthorizationServer(
 				(server) -> server.registeredClientRepository(clients)

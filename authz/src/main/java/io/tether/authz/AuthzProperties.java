@@ -20,11 +20,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param statusCacheTtl how long a certificate status from the CA is reused
  * @param signingKeyRotation how often a new token signing key is made
  * @param clients which SPIFFE IDs are OAuth clients, and what they may ask for
+ * @param dataDir where the embedded database (and its generated KEK) live
+ * @param kek base64 of the 32-byte key-encryption key that seals the signing keys in the
+ * database ({@code TETHER_AUTHZ_KEK})
+ * @param kekFile a file holding it, instead
+ * @param keyReload how often each instance reads the signing keys from the database (and
+ * how often the rotation job looks whether one is due)
  */
 @ConfigurationProperties("tether.authz")
 public record AuthzProperties(URI issuer, URI caUrl, Credentials credentials, @DefaultValue("PT5M") Duration tokenTtl,
 		@DefaultValue("PT30S") Duration statusCacheTtl, @DefaultValue("PT24H") Duration signingKeyRotation,
-		@DefaultValue List<ClientRule> clients) {
+		@DefaultValue List<ClientRule> clients, @DefaultValue("./authz-data") Path dataDir, String kek, Path kekFile,
+		@DefaultValue("PT10S") Duration keyReload) {
 
 	public AuthzProperties {
 		require(issuer, "tether.authz.issuer");
@@ -34,6 +41,12 @@ public record AuthzProperties(URI issuer, URI caUrl, Credentials credentials, @D
 			throw new IllegalArgumentException("tether.authz.token-ttl must be positive");
 		}
 		clients = List.copyOf(clients);
+		if (signingKeyRotation.isNegative() || signingKeyRotation.isZero()) {
+			throw new IllegalArgumentException("tether.authz.signing-key-rotation must be positive");
+		}
+		if (keyReload.isNegative() || keyReload.isZero()) {
+			throw new IllegalArgumentException("tether.authz.key-reload must be positive");
+		}
 	}
 
 	private static void require(Object value, String name) {

@@ -2,6 +2,7 @@ package io.tether.authz;
 
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.security.core.Authentication;
@@ -33,7 +34,10 @@ final class BoundTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 		context.getJwsHeader().algorithm(SignatureAlgorithm.ES256).keyId(this.keys.current().getKeyID());
 		List<String> audiences = context.getRegisteredClient().getClientSettings().getSetting(SpiffeClients.AUDIENCES);
 		if (audiences != null && !audiences.isEmpty()) {
-			context.getClaims().audience(audiences);
+			// a mutable list: the claims are stored (DatabaseAuthorizations), and
+			// Spring's
+			// JSON allowlist does not know the JDK's immutable ones
+			context.getClaims().audience(new ArrayList<>(audiences));
 		}
 		Authentication grant = context.getAuthorizationGrant();
 		if (grant != null && grant.getPrincipal() instanceof OAuth2ClientAuthenticationToken client

@@ -11,7 +11,15 @@ import java.time.ZoneOffset;
  */
 final class MovableClock extends Clock {
 
-	private Instant now = Instant.parse("2026-11-25T09:00:00Z");
+	private volatile Instant now;
+
+	MovableClock() {
+		this(Instant.parse("2026-11-25T09:00:00Z"));
+	}
+
+	MovableClock(Instant start) {
+		this.now = start;
+	}
 
 	void advance(Duration duration) {
 		this.now = this.now.plus(duration);

@@ -18,7 +18,8 @@ class SpiffeClientsTest {
 	private static AuthzProperties properties(List<AuthzProperties.ClientRule> rules) {
 		return new AuthzProperties(URI.create("https://authz.test"), URI.create("https://ca.test"),
 				new AuthzProperties.Credentials(Path.of("c"), Path.of("k"), Path.of("b")), Duration.ofMinutes(5),
-				Duration.ofSeconds(30), Duration.ofHours(24), rules);
+				Duration.ofSeconds(30), Duration.ofHours(24), rules, Path.of("data"), null, null,
+				Duration.ofSeconds(10));
 	}
 
 	private final SpiffeClients clients = new SpiffeClients(properties(List.of(

@@ -50,7 +50,7 @@ class TrustBundleIT {
 				AtomicFiles.PUBLIC_READ);
 		try (ConfigurableApplicationContext authz = new SpringApplicationBuilder(TetherAuthzApplication.class).run(
 				"--server.port=0", "--management.server.port=0", "--tether.authz.issuer=https://localhost",
-				"--tether.authz.ca-url=https://127.0.0.1:1",
+				"--tether.authz.data-dir=" + this.dir.resolve("data"), "--tether.authz.ca-url=https://127.0.0.1:1",
 				"--tether.authz.credentials.certificate=" + this.dir.resolve("cert.pem"),
 				"--tether.authz.credentials.key=" + this.dir.resolve("key.pem"),
 				"--tether.authz.credentials.bundle=" + this.dir.resolve("bundle.pem"))) {

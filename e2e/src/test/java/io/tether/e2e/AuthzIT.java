@@ -84,7 +84,7 @@ class AuthzIT {
 				"--tether.authz.credentials.certificate=" + credentials.resolve("cert.pem"),
 				"--tether.authz.credentials.key=" + credentials.resolve("key.pem"),
 				"--tether.authz.credentials.bundle=" + credentials.resolve("bundle.pem"),
-				"--tether.authz.status-cache-ttl=PT1S",
+				"--tether.authz.status-cache-ttl=PT1S", "--tether.authz.data-dir=" + this.work.resolve("authz-data"),
 				"--tether.authz.clients[0].spiffe-id-prefix=spiffe://" + TD + "/ns/",
 				"--tether.authz.clients[0].scopes[0]=orders.read", "--tether.authz.clients[0].audiences[0]=orders"),
 				this.work.resolve("authz.log"));
