@@ -1,3 +1,5 @@
+package io.tether.bench;
+
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
