@@ -33,12 +33,14 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.tether.pki.Thumbprints;
 
 /**
- * Verifies certificate-bound JWT access tokens (RFC 8705) for a resource server: the
- * signature against the authorization server's JWKS, {@code exp} and {@code nbf} (with a
- * small skew), {@code iss} and {@code aud} when configured, and that {@code cnf.x5t#S256}
- * equals the thumbprint of the client certificate of the same connection. A token without
- * {@code cnf} is refused unless unbound tokens are allowed explicitly: a bearer token
- * copied from a log must not work.
+ * Verifies sender-constrained JWT access tokens for a resource server: the signature
+ * against the authorization server's JWKS, {@code exp} and {@code nbf} (with a small
+ * skew), {@code iss} and {@code aud} when configured, and the binding: a
+ * {@code cnf.x5t#S256} (RFC 8705) must equal the thumbprint of the client certificate of
+ * the same connection; a {@code cnf.jkt} (RFC 9449) needs {@code Authorization: DPoP}
+ * ({@link #verifyDpop}) with a proof that {@link DpopProofVerifier} accepts, and is
+ * refused as a bearer token. A token without {@code cnf} is refused unless unbound tokens
+ * are allowed explicitly: a bearer token copied from a log must not work.
  * <p>
  * Thread-safe; build one per resource server and share it.
  */
@@ -59,6 +61,8 @@ public final class BoundTokenVerifier {
 
 	private final Clock clock;
 
+	private final DpopProofVerifier dpop;
+
 	private BoundTokenVerifier(Builder builder) {
 		this.processor = new DefaultJWTProcessor<>();
 		this.processor.setJWSTypeVerifier(
@@ -72,6 +76,7 @@ public final class BoundTokenVerifier {
 		this.allowUnbound = builder.allowUnbound;
 		this.skew = builder.skew;
 		this.clock = builder.clock;
+		this.dpop = builder.dpop;
 	}
 
 	/**
@@ -112,6 +117,52 @@ public final class BoundTokenVerifier {
 	 * @throws InvalidTokenException why it must be refused
 	 */
 	public VerifiedToken verify(String token, X509Certificate clientCertificate) throws InvalidTokenException {
+		return verify(token, clientCertificate, null);
+	}
+
+	/**
+	 * Verifies a token presented with {@code Authorization: DPoP} (RFC 9449 §7.1): the
+	 * token as {@link #verify(String, X509Certificate)} does, then the proof, which must
+	 * be signed with the key of the token's {@code cnf.jkt}. A token that also carries
+	 * {@code cnf.x5t#S256} must match the connection's certificate too.
+	 * @param token the compact JWT from {@code Authorization: DPoP}
+	 * @param proof the value of the request's single {@code DPoP} header, or {@code null}
+	 * @param method the request's method
+	 * @param uri the request's absolute URI as the client addressed it
+	 * @param clientCertificate the connection's client certificate, or {@code null}
+	 * @return the verified token, with its {@code jkt}
+	 * @throws InvalidDpopProofException if the proof must be refused
+	 * ({@code invalid_dpop_proof}, or {@code use_dpop_nonce})
+	 * @throws InvalidTokenException if the token must be refused ({@code invalid_token}),
+	 * among others when it is not DPoP-bound or this verifier has no DPoP settings
+	 */
+	public VerifiedToken verifyDpop(String token, String proof, String method, String uri,
+			X509Certificate clientCertificate) throws InvalidTokenException {
+		if (this.dpop == null) {
+			throw new InvalidTokenException("This resource server does not accept DPoP-bound tokens");
+		}
+		return verify(token, clientCertificate, new Proof(proof, method, uri));
+	}
+
+	/**
+	 * @return the DPoP nonce clients must use now, or {@code null} if none is required
+	 */
+	public String currentDpopNonce() {
+		return (this.dpop != null) ? this.dpop.currentNonce() : null;
+	}
+
+	/**
+	 * @return whether DPoP-bound tokens are accepted (with {@link #verifyDpop})
+	 */
+	public boolean acceptsDpop() {
+		return this.dpop != null;
+	}
+
+	private record Proof(String value, String method, String uri) {
+	}
+
+	private VerifiedToken verify(String token, X509Certificate clientCertificate, Proof proof)
+			throws InvalidTokenException {
 		JWTClaimsSet claims;
 		try {
 			claims = this.processor.process(token, null);
@@ -129,9 +180,22 @@ public final class BoundTokenVerifier {
 		Instant now = this.clock.instant();
 		checkTimes(claims, now);
 		checkIssuerAndAudience(claims);
-		String bound = thumbprint(claims);
+		Map<?, ?> cnf = confirmation(claims);
+		String bound = (cnf != null && cnf.get("x5t#S256") instanceof String value) ? value : null;
+		String jkt = (cnf != null && cnf.get("jkt") instanceof String value) ? value : null;
+		if (proof == null && jkt != null) {
+			throw new InvalidTokenException("The access token is bound to a DPoP key (cnf.jkt): present it with "
+					+ "Authorization: DPoP and a DPoP proof, not as a bearer token");
+		}
+		if (proof != null) {
+			if (jkt == null) {
+				throw new InvalidTokenException(
+						"The access token is not bound to a DPoP key (no cnf.jkt); it cannot be presented as DPoP");
+			}
+			this.dpop.verify(proof.value(), proof.method(), proof.uri(), token, jkt);
+		}
 		if (bound == null) {
-			if (!this.allowUnbound) {
+			if (jkt == null && !this.allowUnbound) {
 				throw new InvalidTokenException("The access token is not bound to a certificate (no cnf.x5t#S256)");
 			}
 		}
@@ -148,7 +212,7 @@ public final class BoundTokenVerifier {
 		}
 		return new VerifiedToken(claims.getSubject(), stringClaim(claims, "client_id"),
 				(claims.getAudience() != null) ? claims.getAudience() : List.of(), scopes(claims),
-				claims.getExpirationTime().toInstant(), bound, claims.getClaims());
+				claims.getExpirationTime().toInstant(), bound, claims.getClaims(), jkt);
 	}
 
 	private void checkTimes(JWTClaimsSet claims, Instant now) throws InvalidTokenException {
@@ -174,15 +238,16 @@ public final class BoundTokenVerifier {
 		}
 	}
 
-	private static String thumbprint(JWTClaimsSet claims) throws InvalidTokenException {
+	private static Map<?, ?> confirmation(JWTClaimsSet claims) throws InvalidTokenException {
 		Object cnf = claims.getClaim("cnf");
 		if (cnf == null) {
 			return null;
 		}
-		if (!(cnf instanceof Map<?, ?> confirmation) || !(confirmation.get("x5t#S256") instanceof String value)) {
+		if (!(cnf instanceof Map<?, ?> confirmation)
+				|| !(confirmation.get("x5t#S256") instanceof String || confirmation.get("jkt") instanceof String)) {
 			throw new InvalidTokenException("The access token's cnf claim has no x5t#S256 string");
 		}
-		return value;
+		return confirmation;
 	}
 
 	private static Set<String> scopes(JWTClaimsSet claims) {
@@ -218,6 +283,8 @@ public final class BoundTokenVerifier {
 		private Duration skew = Duration.ofSeconds(30);
 
 		private Clock clock = Clock.systemUTC();
+
+		private DpopProofVerifier dpop;
 
 		private Builder(JWKSource<SecurityContext> keys) {
 			this.keys = keys;
@@ -270,6 +337,19 @@ public final class BoundTokenVerifier {
 		 */
 		public Builder clock(Clock clock) {
 			this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
+			return this;
+		}
+
+		/**
+		 * Accepts DPoP-bound tokens ({@code cnf.jkt}, RFC 9449) presented with
+		 * {@code Authorization: DPoP} and a proof this verifier accepts. Without it, such
+		 * tokens are refused.
+		 * @param proofs checks the proofs; give every instance behind one address the
+		 * same {@link DpopReplayStore}
+		 * @return this builder
+		 */
+		public Builder dpop(DpopProofVerifier proofs) {
+			this.dpop = proofs;
 			return this;
 		}
 

@@ -2,7 +2,8 @@ package io.tether.workload.binding;
 
 /**
  * An access token that must not be accepted: its message is safe to return to the client
- * as the {@code error_description} of an {@code invalid_token} error.
+ * as the {@code error_description} of the error {@link #error()} names
+ * ({@code invalid_token} here; {@link InvalidDpopProofException} for DPoP proofs).
  */
 public class InvalidTokenException extends Exception {
 
@@ -21,6 +22,14 @@ public class InvalidTokenException extends Exception {
 	 */
 	public InvalidTokenException(String message, Throwable cause) {
 		super(message, cause);
+	}
+
+	/**
+	 * The OAuth error code for the {@code WWW-Authenticate} challenge.
+	 * @return {@code invalid_token}
+	 */
+	public String error() {
+		return "invalid_token";
 	}
 
 }

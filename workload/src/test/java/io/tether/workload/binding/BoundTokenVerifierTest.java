@@ -139,7 +139,7 @@ class BoundTokenVerifierTest {
 
 	@Test
 	void cnfWithoutThumbprintIsRefused() {
-		String token = this.tokens.sign(this.tokens.claims(NOW, null).claim("cnf", Map.of("jkt", "abc")).build());
+		String token = this.tokens.sign(this.tokens.claims(NOW, null).claim("cnf", Map.of("x5t", "abc")).build());
 		assertThatExceptionOfType(InvalidTokenException.class)
 			.isThrownBy(() -> this.verifier.verify(token, this.client.certificate()))
 			.withMessage("The access token's cnf claim has no x5t#S256 string");

@@ -27,7 +27,9 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
  * http.oauth2ResourceServer((server) -&gt; server
  * 		.authenticationManagerResolver(new BoundTokenAuthenticationManagerResolver(verifier, certificates)));
  * </pre> Unlike Spring's own JWT support, which checks {@code cnf} only when a token has
- * one, this refuses unbound tokens unless the verifier allows them. Thread-safe.
+ * one, this refuses unbound tokens unless the verifier allows them. DPoP-bound tokens
+ * ({@code cnf.jkt}) are refused here, since only a bearer token reaches this manager: use
+ * {@link io.tether.workload.binding.BoundTokenFilter} for them. Thread-safe.
  */
 public final class BoundTokenAuthenticationManagerResolver
 		implements AuthenticationManagerResolver<HttpServletRequest> {

@@ -67,4 +67,15 @@ class BoundTokenAuthenticationManagerResolverTest {
 			.withMessageContaining("presented none");
 	}
 
+	@Test
+	void dpopBoundTokenIsRefusedHereAsABearerToken() {
+		String dpop = this.tokens.sign(this.tokens.claims(NOW, null)
+			.claim("cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"))
+			.build());
+		assertThatExceptionOfType(InvalidBearerTokenException.class).isThrownBy(() -> this.resolver
+			.resolve(TestRequests.request("203.0.113.9", Map.of(),
+					Map.of(TestRequests.TLS, new X509Certificate[] { this.client })))
+			.authenticate(new BearerTokenAuthenticationToken(dpop))).withMessageContaining("bound to a DPoP key");
+	}
+
 }
