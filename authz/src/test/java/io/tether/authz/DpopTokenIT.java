@@ -72,6 +72,7 @@ class DpopTokenIT {
 		TestPki.Issued web = this.intermediate.leaf("spiffe://td/ns/web");
 		try (ConfigurableApplicationContext authz = new SpringApplicationBuilder(TetherAuthzApplication.class).run(
 				"--server.port=0", "--management.server.port=-1", "--tether.authz.issuer=https://localhost",
+				"--tether.authz.data-dir=" + this.dir.resolve("data"),
 				"--tether.authz.ca-url=https://localhost:" + ca.getAddress().getPort(),
 				"--tether.authz.credentials.certificate=" + this.dir.resolve("cert.pem"),
 				"--tether.authz.credentials.key=" + this.dir.resolve("key.pem"),
