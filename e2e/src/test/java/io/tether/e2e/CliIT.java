@@ -173,6 +173,25 @@ class CliIT {
 	}
 
 	@Test
+	void entryCreateSetsSubjectAndAudiencesAndShowsTheDefaultSubject() {
+		String spiffeId = "spiffe://" + TD + "/ns/cli-orders";
+		JsonNode created = json(ok("entry", "create", spiffeId, "--agent", "host-subject", "--subject",
+				"CN=orders,OU=payments,O=Example Corp", "--audience", "orders", "--audience",
+				"https://kc.example/realms/x", "-o", "json"));
+		assertThat(created.get("subject").asString()).isEqualTo("CN=orders,OU=payments,O=Example Corp");
+		assertThat(created.get("audiences")).extracting(JsonNode::asString)
+			.containsExactly("orders", "https://kc.example/realms/x");
+		TetherCommand.Result plain = ok("entry", "create", "spiffe://" + TD + "/ns/cli-plain", "--agent",
+				"host-subject");
+		assertThat(plain.out()).contains("CN=ns/cli-plain,O=" + TD);
+		assertThat(ok("entry", "list", "--agent", "host-subject").out()).contains("SUBJECT",
+				"CN=orders,OU=payments,O=Example Corp", "CN=ns/cli-plain,O=" + TD);
+		assertExit(2, "'subject' has an empty CN", "entry", "create", "spiffe://" + TD + "/ns/cli-bad", "--agent",
+				"host-subject", "--subject", "CN=,O=x");
+		assertThat(json(ok("entry", "list", "--agent", "host-subject", "-o", "json")).get("entries")).hasSize(2);
+	}
+
+	@Test
 	void entryDeleteWithRevokeRevokesWhatItsAgentObtainedAndWithoutSaysWhatStaysValid() {
 		String token = ok("token", "create", "--agent", "host-gone").out().strip();
 		KeyPair agentKeys = KeyType.EC_P256.generate();
