@@ -80,7 +80,8 @@ class CliIT {
 		assertThat(ok("ca", "show").out()).contains("root", "intermediate", "ec-p256");
 
 		JsonNode spiffe = json(ok("bundle", "show", "-o", "spiffe"));
-		assertThat(spiffe.get("keys")).hasSameSizeAs(bundle);
+		assertThat(spiffe.get("keys")).as("the roots, then the JWT authority's key").hasSize(bundle.size() + 1);
+		assertThat(spiffe.get("keys").get(bundle.size()).get("use").asString()).isEqualTo("jwt-svid");
 		for (int i = 0; i < bundle.size(); i++) {
 			JsonNode key = spiffe.get("keys").get(i);
 			assertThat(key.get("use").asString()).isEqualTo("x509-svid");
