@@ -51,6 +51,12 @@ class JwtSvidIT {
 		if (this.server != null) {
 			this.server.close();
 		}
+		try (var paths = Files.walk(this.work)) {
+			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// a leftover temporary directory is not a test failure
+		}
 	}
 
 	@Test
