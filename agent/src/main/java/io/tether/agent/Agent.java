@@ -51,9 +51,18 @@ final class Agent {
 			.map((workload) -> new WorkloadRenewal(workload, new WorkloadState(this.config.dataDir(), workload),
 					this.ca, this.hooks, this.clock, this.config.renewalFraction(), () -> sync[0].latest()))
 			.toList();
+		List<JwtSvidRenewal> tokens = this.config.workloads()
+			.stream()
+			.flatMap((workload) -> workload.jwtSvids()
+				.stream()
+				.map((output) -> new JwtSvidRenewal(workload, output, this.ca, this.scheduler, this.clock,
+						new java.util.Random(), this.config.renewalFraction(), this.config.renewalJitter(),
+						this.status)))
+			.toList();
 		IdentityRenewal identity = new IdentityRenewal(this.config, new IdentityStore(this.config.dataDir()), this.ca,
 				this.clock, (ready) -> {
 					workloads.forEach(this.loop::start);
+					tokens.forEach(JwtSvidRenewal::start);
 					sync[0].start();
 				});
 		sync[0] = new BundleSync(this.ca, this.scheduler, this.clock, this.config.syncInterval(), this.loop, identity,

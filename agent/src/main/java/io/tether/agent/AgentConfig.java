@@ -65,10 +65,32 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 	 * @param hook what to run after new files are in place, or {@code null}
 	 * @param bundleIntermediates whether the PEM bundle also lists the valid
 	 * intermediates after the roots (the truststore never does)
+	 * @param jwtSvids the JWT-SVIDs to keep in files, one per audience
 	 */
 	public record Workload(SpiffeId spiffeId, KeyType keyType, Path certificate, Path key, Path bundle, Path keyStore,
 			Path trustStore, Path passwordFile, Set<PosixFilePermission> mode, String owner, Hook hook,
-			boolean bundleIntermediates) {
+			boolean bundleIntermediates, List<JwtSvidFile> jwtSvids) {
+
+		/**
+		 * A workload without JWT-SVIDs.
+		 */
+		public Workload(SpiffeId spiffeId, KeyType keyType, Path certificate, Path key, Path bundle, Path keyStore,
+				Path trustStore, Path passwordFile, Set<PosixFilePermission> mode, String owner, Hook hook,
+				boolean bundleIntermediates) {
+			this(spiffeId, keyType, certificate, key, bundle, keyStore, trustStore, passwordFile, mode, owner, hook,
+					bundleIntermediates, List.of());
+		}
+
+	}
+
+	/**
+	 * A JWT-SVID the agent keeps fresh in a file.
+	 *
+	 * @param audience its audience, one the workload's entry lists
+	 * @param file where the token goes (the compact JWS and a newline), written with the
+	 * workload's mode
+	 */
+	public record JwtSvidFile(String audience, Path file) {
 	}
 
 	/**
@@ -248,7 +270,7 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 		}
 
 		private Workload workload(Map<String, Object> map, String at) {
-			known(map, at, "spiffeId", "keyType", "mode", "owner", "outputs", "hook");
+			known(map, at, "spiffeId", "keyType", "mode", "owner", "outputs", "hook", "jwtSvids");
 			SpiffeId spiffeId;
 			try {
 				spiffeId = SpiffeId.parse(string(map, "spiffeId", true, at + ".spiffeId"));
@@ -303,7 +325,39 @@ public record AgentConfig(List<URI> servers, String name, String trustDomain, St
 			}
 			return new Workload(spiffeId, keyType, certificate, key, bundle, keyStore, trustStore, passwordFile, mode,
 					string(map, "owner", false, at + ".owner"), hook(map.get("hook"), at + ".hook"),
-					bundleIntermediates);
+					bundleIntermediates, jwtSvids(map.get("jwtSvids"), at + ".jwtSvids"));
+		}
+
+		private List<JwtSvidFile> jwtSvids(Object value, String at) {
+			if (value == null) {
+				return List.of();
+			}
+			if (!(value instanceof List<?> items)) {
+				throw error(at, "must be a list of {audience, file}");
+			}
+			List<JwtSvidFile> files = new ArrayList<>();
+			for (int i = 0; i < items.size(); i++) {
+				String itemAt = at + "[" + i + "]";
+				if (!(items.get(i) instanceof Map<?, ?>)) {
+					throw error(itemAt, "must be a mapping with 'audience' and 'file'");
+				}
+				Map<String, Object> item = cast(items.get(i));
+				known(item, itemAt, "audience", "file");
+				String audience = string(item, "audience", true, itemAt + ".audience");
+				if (audience.isEmpty() || audience.codePoints()
+					.anyMatch((c) -> Character.isWhitespace(c) || Character.isISOControl(c)
+							|| Character.isSpaceChar(c))) {
+					throw error(itemAt + ".audience", "must be non-empty, without whitespace or control characters");
+				}
+				Path file = Path.of(string(item, "file", true, itemAt + ".file"));
+				for (JwtSvidFile other : files) {
+					if (other.audience().equals(audience)) {
+						throw error(itemAt + ".audience", "'" + audience + "' is listed twice");
+					}
+				}
+				files.add(new JwtSvidFile(audience, file));
+			}
+			return List.copyOf(files);
 		}
 
 		private Hook hook(Object value, String at) {

@@ -194,6 +194,18 @@ final class AgentStatus implements AutoCloseable {
 	}
 
 	/**
+	 * Records where a JWT-SVID the agent keeps in a file stands.
+	 * @param expiresAt when the token in the file expires, or {@code null} for none yet
+	 * @param nextAttempt when the next is obtained
+	 * @param failures consecutive failed attempts
+	 * @param error the last failure's reason, or {@code null} after a success
+	 */
+	void recordToken(String name, String spiffeId, Instant expiresAt, Instant nextAttempt, int failures, String error) {
+		this.items.put(name, new Item(name, spiffeId, null, expiresAt, nextAttempt, failures, error, null));
+		save();
+	}
+
+	/**
 	 * Records the outcome of a sync with the server's bundle.
 	 * @param error why it failed, or {@code null}
 	 * @param roots the roots of the server's bundle as last synced

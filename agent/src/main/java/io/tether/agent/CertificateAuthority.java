@@ -55,6 +55,19 @@ interface CertificateAuthority {
 	Bundle bundle(String etag) throws ServerClient.ServerException;
 
 	/**
+	 * Obtains a JWT-SVID for one of this agent's entries and one of its audiences.
+	 * @param spiffeId the entry's SPIFFE ID
+	 * @param audience the audience
+	 */
+	Token jwtSvid(String spiffeId, String audience) throws ServerClient.ServerException;
+
+	/**
+	 * A JWT-SVID and when it expires.
+	 */
+	record Token(String token, java.time.Instant expiresAt) {
+	}
+
+	/**
 	 * A certificate chain (leaf first) and the trust bundle that came with it.
 	 */
 	record Issued(List<X509Certificate> chain, List<X509Certificate> bundle) {

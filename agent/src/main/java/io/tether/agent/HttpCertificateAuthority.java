@@ -82,6 +82,15 @@ final class HttpCertificateAuthority implements CertificateAuthority {
 	}
 
 	@Override
+	public Token jwtSvid(String spiffeId, String audience) throws ServerClient.ServerException {
+		io.tether.api.JwtSvid svid = Records.read(
+				client().post("/v1/agents/self/jwt-svids",
+						Records.write(new io.tether.api.JwtSvidRequest(spiffeId, audience))),
+				io.tether.api.JwtSvid.class);
+		return new Token(required(svid.token(), "token"), required(svid.expiresAt(), "expiresAt"));
+	}
+
+	@Override
 	public Bundle bundle(String etag) throws ServerClient.ServerException {
 		ServerClient.Fetched fetched = client().fetch("/v1/bundle?intermediates=true", "application/x-pem-file", etag);
 		if (fetched.notModified()) {

@@ -142,8 +142,11 @@ public final class TetherAgent {
 				"LAST ERROR");
 		for (AgentStatus.Item item : snapshot.certificates()) {
 			String left = (item.notAfter() != null) ? human(Duration.between(now, item.notAfter())) : "-";
-			out.printf("%-8s %-48s %-12s %-22s %-10d %s%n", item.name().equals("agent") ? "agent" : "workload",
-					(item.spiffeId() != null) ? item.spiffeId() : item.name(), left,
+			boolean token = item.name().contains(" jwt-svid ");
+			String kind = item.name().equals("agent") ? "agent" : token ? "jwt-svid" : "workload";
+			String id = token ? item.name().replace(" jwt-svid ", " aud=")
+					: (item.spiffeId() != null) ? item.spiffeId() : item.name();
+			out.printf("%-8s %-48s %-12s %-22s %-10d %s%n", kind, id, left,
 					(item.nextAttempt() != null) ? item.nextAttempt().truncatedTo(ChronoUnit.SECONDS).toString() : "-",
 					item.consecutiveFailures(), (item.lastError() != null) ? item.lastError() : "");
 		}

@@ -141,7 +141,7 @@ final class WorkloadWriter {
 		return Files.isRegularFile(path) && Arrays.equals(Files.readAllBytes(path), content);
 	}
 
-	private static void put(AgentConfig.Workload workload, Path path, byte[] content) throws IOException {
+	static void put(AgentConfig.Workload workload, Path path, byte[] content) throws IOException {
 		AtomicFiles.write(path, content, workload.mode());
 		if (workload.owner() != null) {
 			chown(path, workload.owner());

@@ -171,6 +171,36 @@ class AgentConfigTest {
 	}
 
 	@Test
+	void jwtSvidsAreReadPerWorkload() throws IOException {
+		AgentConfig config = load(minimal("""
+				    outputs: {certificate: /c.pem, key: /k.pem}
+				    jwtSvids:
+				      - {audience: orders, file: /run/web/orders.jwt}
+				      - {audience: "https://kc.example/realms/x", file: /run/web/kc.jwt}
+				"""));
+		assertThat(config.workloads().get(0).jwtSvids()).containsExactly(
+				new AgentConfig.JwtSvidFile("orders", Path.of("/run/web/orders.jwt")),
+				new AgentConfig.JwtSvidFile("https://kc.example/realms/x", Path.of("/run/web/kc.jwt")));
+		assertThat(load(minimal("    outputs: {certificate: /c.pem, key: /k.pem}\n")).workloads().get(0).jwtSvids())
+			.isEmpty();
+	}
+
+	@Test
+	void badJwtSvidsAreRefusedNamingTheKey() {
+		String outputs = "    outputs: {certificate: /c.pem, key: /k.pem}\n";
+		assertRefused(minimal(outputs + "    jwtSvids: [{audience: orders, fiel: /o.jwt}]\n"),
+				"unknown key 'fiel' at workloads[0].jwtSvids[0]; did you mean 'file'?");
+		assertRefused(minimal(outputs + "    jwtSvids: [{audience: orders}]\n"),
+				"workloads[0].jwtSvids[0].file: is required");
+		assertRefused(minimal(outputs + "    jwtSvids: [{audience: 'a b', file: /o.jwt}]\n"),
+				"workloads[0].jwtSvids[0].audience: must be non-empty, without whitespace");
+		assertRefused(minimal(outputs + "    jwtSvids: {audience: orders, file: /o.jwt}\n"),
+				"workloads[0].jwtSvids: must be a list");
+		assertRefused(minimal(outputs + "    jwtSvids: [{audience: o, file: /a.jwt}, {audience: o, file: /b.jwt}]\n"),
+				"workloads[0].jwtSvids[1].audience: 'o' is listed twice");
+	}
+
+	@Test
 	void anUnknownKeyFarFromAnyKnownOneListsTheKnownKeys() {
 		assertRefused("servers: [https://ca.internal:8443]\ndataDir: /x\nstatus: {listenAddress: 0.0.0.0}\n",
 				"unknown key 'listenAddress' at status; known keys here: port");

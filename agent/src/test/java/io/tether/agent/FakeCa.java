@@ -212,6 +212,27 @@ final class FakeCa implements CertificateAuthority {
 		return sign(entry.spiffeId(), csr, entry.dnsNames(), this.workloadLifetime);
 	}
 
+	/** The JWT-SVIDs handed out, in order: "spiffeId audience n". */
+	final List<String> jwtSvids = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	volatile Duration jwtLifetime = Duration.ofMinutes(5);
+
+	/** Audiences the fake's entries allow, by SPIFFE ID; others are refused. */
+	final Map<String, Set<String>> audiences = new ConcurrentHashMap<>();
+
+	@Override
+	public Token jwtSvid(String spiffeId, String audience) throws ServerClient.ServerException {
+		available();
+		if (!this.audiences.getOrDefault(spiffeId, Set.of()).contains(audience)) {
+			throw new ServerClient.ServerException("audience-not-allowed: " + audience, true,
+					ProblemType.AUDIENCE_NOT_ALLOWED);
+		}
+		// not a real JWS: the agent treats the token as opaque text
+		String token = "jwt." + spiffeId + "." + audience + "." + (this.jwtSvids.size() + 1);
+		this.jwtSvids.add(token);
+		return new Token(token, this.clock.instant().plus(this.jwtLifetime));
+	}
+
 	@Override
 	public Bundle bundle(String etag) throws ServerClient.ServerException {
 		this.bundleRequests.incrementAndGet();

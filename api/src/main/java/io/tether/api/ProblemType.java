@@ -48,6 +48,11 @@ public enum ProblemType {
 
 	ENTRY_NOT_ASSIGNED("entry-not-assigned", 403, "Entry not assigned to this agent"),
 
+	/**
+	 * The agent's entry for the SPIFFE ID does not list the JWT-SVID audience asked for.
+	 */
+	AUDIENCE_NOT_ALLOWED("audience-not-allowed", 403, "Audience not allowed for this entry"),
+
 	NOT_REVOCABLE("not-revocable", 403, "Certificate not revocable through the API"),
 
 	CERTIFICATE_REVOKED("certificate-revoked", 403, "Client certificate revoked"),

@@ -24,6 +24,9 @@ class EntryCommand extends GroupCommand {
 			.add("agent", entry.agent())
 			.add("DNS names", ApiCommand.joined(entry.dnsNames()))
 			.add("TTL", DurationText.shorthand(entry.ttl()))
+			.add("subject", (entry.subject() != null) ? entry.subject() : "")
+			.add("JWT audiences",
+					ApiCommand.joined((entry.audiences() != null) ? entry.audiences() : java.util.List.of()))
 			.add("created", entry.createdAt() + " by " + entry.createdBy())
 			.print(out);
 	}
@@ -32,7 +35,9 @@ class EntryCommand extends GroupCommand {
 			description = "Lets an agent obtain certificates for a SPIFFE ID. The issuance policy is checked now, "
 					+ "not at the first renewal.",
 			footer = { "", "Example:",
-					"  tether entry create spiffe://tether.internal/ns/web --agent host-1 --dns web.internal --ttl 1h" })
+					"  tether entry create spiffe://tether.internal/ns/web --agent host-1 --dns web.internal --ttl 1h",
+					"  tether entry create spiffe://tether.internal/ns/orders --agent host-1 \\",
+					"      --subject 'CN=orders,OU=payments,O=Example Corp' --audience orders" })
 	static class Create extends ApiCommand {
 
 		@Parameters(paramLabel = "SPIFFE_ID", description = "the workload's SPIFFE ID")
@@ -48,11 +53,21 @@ class EntryCommand extends GroupCommand {
 				description = "certificate lifetime, like 30m, 1h or PT1H (default: the server's)")
 		String ttl;
 
+		@Option(names = "--subject", paramLabel = "DN",
+				description = "the certificates' subject, RFC 4514, like 'CN=orders,OU=payments,O=Example Corp' "
+						+ "(default: CN=<SPIFFE ID path>,O=<trust domain>)")
+		String subject;
+
+		@Option(names = "--audience", paramLabel = "AUDIENCE",
+				description = "an audience the agent may obtain JWT-SVIDs for (repeatable)")
+		java.util.List<String> audiences = new ArrayList<>();
+
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			ApiClient.Reply<Entry> entry = api.post("/v1/entries",
-					new EntryRequest(this.spiffeId, this.agent, this.dnsNames, this.ttl), Entry.class);
+			ApiClient.Reply<Entry> entry = api.post("/v1/entries", new EntryRequest(this.spiffeId, this.agent,
+					this.dnsNames, this.ttl, this.subject, this.audiences.isEmpty() ? null : this.audiences),
+					Entry.class);
 			if (format == OutputFormat.JSON) {
 				printJson(entry.json());
 			}
@@ -81,10 +96,10 @@ class EntryCommand extends GroupCommand {
 				printJson(entries.json());
 				return ExitCode.OK;
 			}
-			Table table = new Table("ID", "SPIFFE ID", "AGENT", "DNS NAMES", "TTL");
+			Table table = new Table("ID", "SPIFFE ID", "AGENT", "DNS NAMES", "TTL", "SUBJECT");
 			for (Entry entry : entries.value().entries()) {
 				table.row(entry.id(), entry.spiffeId(), entry.agent(), joined(entry.dnsNames()),
-						DurationText.shorthand(entry.ttl()));
+						DurationText.shorthand(entry.ttl()), (entry.subject() != null) ? entry.subject() : "");
 			}
 			table.print(out());
 			return ExitCode.OK;

@@ -220,6 +220,10 @@ class ApiClientTest {
 	void requestRecordsLeaveOutWhatWasNotGiven() {
 		assertThat(ApiClient.JSON.writeValueAsString(new EntryRequest("spiffe://td/ns/web", "host-1", List.of(), null)))
 			.isEqualTo("{\"spiffeId\":\"spiffe://td/ns/web\",\"agent\":\"host-1\",\"dnsNames\":[]}");
+		assertThat(ApiClient.JSON.writeValueAsString(new EntryRequest("spiffe://td/ns/web", "host-1", List.of(), null,
+				"CN=web,O=Example", List.of("orders"))))
+			.isEqualTo("{\"spiffeId\":\"spiffe://td/ns/web\",\"agent\":\"host-1\",\"dnsNames\":[],"
+					+ "\"subject\":\"CN=web,O=Example\",\"audiences\":[\"orders\"]}");
 		assertThat(ApiClient.JSON.writeValueAsString(new IssueRequest("PEM", "spiffe://td/ns/web", List.of("a"), "1h")))
 			.isEqualTo("{\"csr\":\"PEM\",\"spiffeId\":\"spiffe://td/ns/web\",\"dnsNames\":[\"a\"],\"ttl\":\"1h\"}");
 		assertThat(ApiClient.JSON.writeValueAsString(new JoinTokenRequest("host-1", null)))

@@ -80,7 +80,8 @@ class CliIT {
 		assertThat(ok("ca", "show").out()).contains("root", "intermediate", "ec-p256");
 
 		JsonNode spiffe = json(ok("bundle", "show", "-o", "spiffe"));
-		assertThat(spiffe.get("keys")).hasSameSizeAs(bundle);
+		assertThat(spiffe.get("keys")).as("the roots, then the JWT authority's key").hasSize(bundle.size() + 1);
+		assertThat(spiffe.get("keys").get(bundle.size()).get("use").asString()).isEqualTo("jwt-svid");
 		for (int i = 0; i < bundle.size(); i++) {
 			JsonNode key = spiffe.get("keys").get(i);
 			assertThat(key.get("use").asString()).isEqualTo("x509-svid");
@@ -170,6 +171,25 @@ class CliIT {
 		assertThat(again.err()).isEqualToIgnoringNewLines(
 				"tether: No registration entry with id " + id + "; 'tether entry list' shows what exists");
 		assertThat(json(ok("entry", "list", "--agent", "host-entry", "-o", "json")).get("entries")).isEmpty();
+	}
+
+	@Test
+	void entryCreateSetsSubjectAndAudiencesAndShowsTheDefaultSubject() {
+		String spiffeId = "spiffe://" + TD + "/ns/cli-orders";
+		JsonNode created = json(ok("entry", "create", spiffeId, "--agent", "host-subject", "--subject",
+				"CN=orders,OU=payments,O=Example Corp", "--audience", "orders", "--audience",
+				"https://kc.example/realms/x", "-o", "json"));
+		assertThat(created.get("subject").asString()).isEqualTo("CN=orders,OU=payments,O=Example Corp");
+		assertThat(created.get("audiences")).extracting(JsonNode::asString)
+			.containsExactly("orders", "https://kc.example/realms/x");
+		TetherCommand.Result plain = ok("entry", "create", "spiffe://" + TD + "/ns/cli-plain", "--agent",
+				"host-subject");
+		assertThat(plain.out()).contains("CN=ns/cli-plain,O=" + TD);
+		assertThat(ok("entry", "list", "--agent", "host-subject").out()).contains("SUBJECT",
+				"CN=orders,OU=payments,O=Example Corp", "CN=ns/cli-plain,O=" + TD);
+		assertExit(2, "'subject' has an empty CN", "entry", "create", "spiffe://" + TD + "/ns/cli-bad", "--agent",
+				"host-subject", "--subject", "CN=,O=x");
+		assertThat(json(ok("entry", "list", "--agent", "host-subject", "-o", "json")).get("entries")).hasSize(2);
 	}
 
 	@Test

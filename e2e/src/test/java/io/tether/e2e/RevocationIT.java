@@ -447,6 +447,9 @@ class RevocationIT {
 			List<X509Certificate> fromJwks = new ArrayList<>();
 			CertificateFactory factory = CertificateFactory.getInstance("X.509");
 			for (JsonNode key : TetherServer.JSON.readTree(response.body()).get("keys")) {
+				if (!key.get("use").asString().equals("x509-svid")) {
+					continue;
+				}
 				for (JsonNode x5c : key.get("x5c")) {
 					fromJwks.add((X509Certificate) factory.generateCertificate(
 							new java.io.ByteArrayInputStream(Base64.getDecoder().decode(x5c.asString()))));

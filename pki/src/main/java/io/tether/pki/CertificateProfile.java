@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import javax.security.auth.x500.X500Principal;
+
 /**
  * What kind of certificate to build and for how long. Tether builds three kinds:
  * <ul>
@@ -78,19 +80,36 @@ public sealed interface CertificateProfile {
 	 * @param spiffeId the SPIFFE ID, the only URI SAN
 	 * @param dnsNames DNS SANs, possibly empty
 	 * @param validity how long it is valid
+	 * @param subject the subject DN: {@link LeafSubjects#defaultFor} the SPIFFE ID unless
+	 * a registration entry sets one
 	 */
-	record Leaf(SpiffeId spiffeId, List<String> dnsNames, Duration validity) implements CertificateProfile {
+	record Leaf(SpiffeId spiffeId, List<String> dnsNames, Duration validity,
+			X500Principal subject) implements CertificateProfile {
 
 		/**
 		 * Validates the profile and copies the DNS names.
 		 * @param spiffeId the SPIFFE ID
 		 * @param dnsNames the DNS names
 		 * @param validity the lifetime
+		 * @param subject the subject DN
 		 */
 		public Leaf {
 			Objects.requireNonNull(spiffeId, "'spiffeId' must not be null");
 			dnsNames = List.copyOf(Objects.requireNonNull(dnsNames, "'dnsNames' must not be null"));
 			requirePositive(validity);
+			Objects.requireNonNull(subject, "'subject' must not be null");
+		}
+
+		/**
+		 * A leaf with the subject the default rule gives its SPIFFE ID
+		 * ({@link LeafSubjects#defaultFor}).
+		 * @param spiffeId the SPIFFE ID
+		 * @param dnsNames the DNS names
+		 * @param validity the lifetime
+		 */
+		public Leaf(SpiffeId spiffeId, List<String> dnsNames, Duration validity) {
+			this(spiffeId, dnsNames, validity,
+					LeafSubjects.defaultFor(Objects.requireNonNull(spiffeId, "'spiffeId' must not be null")));
 		}
 
 	}

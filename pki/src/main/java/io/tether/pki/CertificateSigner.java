@@ -47,7 +47,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * keyCertSign and cRLSign;</li>
  * <li>leaves: critical basicConstraints CA:FALSE, critical keyUsage digitalSignature
  * (plus keyEncipherment for RSA), EKU clientAuth plus serverAuth when there are DNS
- * names, and the SPIFFE ID as the only URI SAN.</li>
+ * names, the SPIFFE ID as the only URI SAN, and the profile's subject
+ * ({@link LeafSubjects}).</li>
  * </ul>
  * Signing runs on BouncyCastle's provider. Thread-safe.
  */
@@ -102,8 +103,6 @@ public final class CertificateSigner {
 		long life = Duration.between(issued, notAfter).toMillis();
 		return issued.plusMillis((long) (life * fraction));
 	}
-
-	private static final String LEAF_ORGANIZATION = "Tether";
 
 	private final Clock clock;
 
@@ -216,7 +215,7 @@ public final class CertificateSigner {
 			}
 			else {
 				CertificateProfile.Leaf leaf = (CertificateProfile.Leaf) profile;
-				X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, LEAF_ORGANIZATION).build();
+				X500Name subject = X500Name.getInstance(leaf.subject().getEncoded());
 				builder = builder(issuerName, subject, subjectKey, now, notAfter);
 				addLeafExtensions(builder, leaf, KeyType.of(subjectKey));
 			}

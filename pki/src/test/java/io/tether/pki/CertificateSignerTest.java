@@ -273,6 +273,22 @@ class CertificateSignerTest {
 	}
 
 	@Test
+	void leafSubjectIsDerivedFromItsSpiffeId() {
+		X509Certificate leaf = leaf(issuer(), List.of());
+		assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=ns/web/sa/frontend,O=example.org");
+	}
+
+	@Test
+	void leafSubjectIsTheProfilesWhenSet() {
+		X509Certificate leaf = this.signer.sign(
+				new CertificateProfile.Leaf(SpiffeId.parse("spiffe://example.org/web"), List.of(), Duration.ofHours(1),
+						LeafSubjects.parse("CN=orders,OU=payments,O=Example Corp")),
+				this.leafKeys.getPublic(), issuer());
+		assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=orders,OU=payments,O=Example Corp");
+		assertThat(SpiffeId.of(leaf)).contains(SpiffeId.parse("spiffe://example.org/web"));
+	}
+
+	@Test
 	void leafNotAfterIsCappedAtIssuerNotAfter() {
 		CaCredential root = rootCredential(Duration.ofDays(365));
 		CaCredential issuer = new CaCredential(intermediate(root, Duration.ofDays(1)),

@@ -9,6 +9,7 @@ import io.tether.pki.SpiffeId;
 import io.tether.server.identity.TetherIds;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -30,16 +31,56 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param jobs scheduled jobs that run once across replicas
  * @param revocation CRLs and OCSP
  * @param metrics Tether's own meters on the management port
+ * @param jwtSvid JWT-SVIDs and the key that signs them
  */
 @ConfigurationProperties(prefix = "tether", ignoreUnknownFields = false)
 public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		@DefaultValue("tether.internal") String trustDomain, String kek, Path kekFile, @DefaultValue Ca ca,
 		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin,
 		@DefaultValue Agent agent, @DefaultValue Jobs jobs, @DefaultValue Revocation revocation,
-		@DefaultValue Metrics metrics) {
+		@DefaultValue Metrics metrics, @DefaultValue JwtSvid jwtSvid) {
 
+	@ConstructorBinding
 	public TetherProperties {
 		SpiffeId.validateTrustDomain(trustDomain);
+	}
+
+	/**
+	 * Properties with the default JWT-SVID settings.
+	 */
+	public TetherProperties(Path dataDir, String trustDomain, String kek, Path kekFile, Ca ca, Issuance issuance,
+			Server server, Admin admin, Agent agent, Jobs jobs, Revocation revocation, Metrics metrics) {
+		this(dataDir, trustDomain, kek, kekFile, ca, issuance, server, admin, agent, jobs, revocation, metrics,
+				new JwtSvid(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(1)));
+	}
+
+	/**
+	 * @param ttl the lifetime of a JWT-SVID, at most {@link #MAX_TTL}
+	 * @param keyTtl how long one signing key signs before the next takes over
+	 * @param publishAhead how long before it signs a new key is published in the SPIFFE
+	 * bundle, so that relying parties have it before the first token it signs
+	 * @param checkInterval how often the server checks whether a new key is due
+	 */
+	public record JwtSvid(@DefaultValue("PT5M") Duration ttl, @DefaultValue("P7D") Duration keyTtl,
+			@DefaultValue("P1D") Duration publishAhead, @DefaultValue("PT1M") Duration checkInterval) {
+
+		/**
+		 * The longest JWT-SVID lifetime: keys stay published this long after they stop
+		 * signing.
+		 */
+		public static final Duration MAX_TTL = Duration.ofHours(1);
+
+		public JwtSvid {
+			if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+				throw new IllegalArgumentException("tether.jwt-svid.ttl must be positive and at most " + MAX_TTL);
+			}
+			if (checkInterval.isNegative() || checkInterval.isZero() || publishAhead.compareTo(checkInterval) < 0
+					|| keyTtl.compareTo(publishAhead) <= 0) {
+				throw new IllegalArgumentException("tether.jwt-svid needs 0 < check-interval <= publish-ahead < "
+						+ "key-ttl (" + checkInterval + ", " + publishAhead + ", " + keyTtl + ")");
+			}
+		}
+
 	}
 
 	/**

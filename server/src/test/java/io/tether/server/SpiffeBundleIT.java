@@ -52,7 +52,9 @@ class SpiffeBundleIT {
 			assertThat(sequence(spiffe(server))).as("no rotation, same sequence").isEqualTo(initial);
 
 			long root = sequenceAfterRotating(server, "root", initial);
-			assertThat(json.readTree(spiffe(server).body()).get("keys")).as("the prepared root is published")
+			assertThat(json.readTree(spiffe(server).body()).get("keys"))
+				.filteredOn((key) -> key.get("use").asString().equals("x509-svid"))
+				.as("the prepared root is published")
 				.hasSize(2);
 			assertSameRootsAsThePemBundle(server, spiffe(server).body());
 			long prepared = sequenceAfterRotating(server, "intermediate", root);
@@ -127,7 +129,8 @@ class SpiffeBundleIT {
 	private static void assertSameRootsAsThePemBundle(RunningServer server, String body) throws Exception {
 		List<X509Certificate> pem = Pem.readCertificates(server.get(server.anonymousClient(), "/v1/bundle").body());
 		JWKSet set = JWKSet.parse(body);
-		assertThat(set.getKeys()).hasSameSizeAs(pem);
+		assertThat(set.getKeys()).as("the roots, then one JWT authority key").hasSize(pem.size() + 1);
+		assertThat(set.getKeys().get(pem.size()).getKeyUse()).isEqualTo(new KeyUse("jwt-svid"));
 		for (int i = 0; i < pem.size(); i++) {
 			JWK key = set.getKeys().get(i);
 			assertThat(key.getKeyUse()).isEqualTo(new KeyUse("x509-svid"));
@@ -137,7 +140,11 @@ class SpiffeBundleIT {
 			assertThat(((ECKey) key).getCurve().getName()).isEqualTo("P-256");
 		}
 		JsonNode keys = json.readTree(body).get("keys");
-		keys.forEach((key) -> assertThat(key.get("x5c")).hasSize(1));
+		keys.forEach((key) -> {
+			if (key.get("use").asString().equals("x509-svid")) {
+				assertThat(key.get("x5c")).hasSize(1);
+			}
+		});
 	}
 
 	private static HttpResponse<String> spiffe(RunningServer server) {

@@ -8,14 +8,18 @@ import io.tether.api.AgentIssued;
 import io.tether.api.CsrRequest;
 import io.tether.api.EntryCsrRequest;
 import io.tether.api.EntryList;
+import io.tether.api.JwtSvid;
+import io.tether.api.JwtSvidRequest;
 import io.tether.api.ProblemType;
 import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
+import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.authority.CertificateAuthority;
 import io.tether.server.issuance.IssuanceRequest;
 import io.tether.server.issuance.RegisteredEntries;
+import io.tether.server.jwt.JwtAuthority;
 import io.tether.server.registration.Entries;
 import io.tether.server.security.AgentOnly;
 import io.tether.server.security.CallingAgent;
@@ -81,6 +85,23 @@ class AgentSelfController {
 		SignedCertificate signed = this.agents.issueWorkload(agent, presented(http),
 				IssuanceRequest.forEntry(csr, entry, ClientCertificates.caller(http)));
 		return issued(signed, entry.id());
+	}
+
+	/**
+	 * A JWT-SVID for one of this agent's entries and one of that entry's audiences.
+	 */
+	@PostMapping(path = "/jwt-svids", consumes = "application/json")
+	JwtSvid jwtSvid(@RequestBody JwtSvidRequest body, HttpServletRequest http) {
+		String agent = CallingAgent.name(http);
+		if (body == null || body.spiffeId() == null || body.audience() == null) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'spiffeId' and 'audience' are required");
+		}
+		SpiffeId spiffeId = RequestFields.spiffeId(body.spiffeId());
+		String audience = RequestFields.audience("audience", body.audience());
+		JwtAuthority.SignedJwt signed = this.agents.issueJwtSvid(agent, presented(http), spiffeId, audience,
+				ClientCertificates.caller(http));
+		return new JwtSvid(spiffeId.toString(), audience, signed.token(), signed.kid(), signed.issuedAt(),
+				signed.expiresAt());
 	}
 
 	private static X509Certificate presented(HttpServletRequest http) {

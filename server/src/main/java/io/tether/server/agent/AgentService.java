@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.tether.api.Entry;
 import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.SerialNumbers;
@@ -17,6 +18,8 @@ import io.tether.server.certificate.Revocations;
 import io.tether.server.identity.AgentNames;
 import io.tether.server.issuance.IssuanceRequest;
 import io.tether.server.issuance.IssuanceService;
+import io.tether.server.jwt.JwtAuthority;
+import io.tether.server.registration.Entries;
 import io.tether.server.security.AgentAuthenticator;
 import io.tether.server.web.ApiException;
 
@@ -46,8 +49,18 @@ public class AgentService implements AgentAuthenticator {
 
 	private final Clock clock;
 
+	private final Entries entries;
+
+	private final JwtAuthority jwtAuthority;
+
+	private final JwtSvidMetrics jwtMetrics;
+
 	AgentService(AgentRepository agents, IssuanceService issuance, Revocations revocations, AuditLog audit,
-			TetherProperties properties, Clock clock) {
+			TetherProperties properties, Clock clock, Entries entries, JwtAuthority jwtAuthority,
+			JwtSvidMetrics jwtMetrics) {
+		this.entries = entries;
+		this.jwtAuthority = jwtAuthority;
+		this.jwtMetrics = jwtMetrics;
 		this.agents = agents;
 		this.issuance = issuance;
 		this.revocations = revocations;
@@ -174,6 +187,39 @@ public class AgentService implements AgentAuthenticator {
 		active(name);
 		this.revocations.requireUnrevokedForUpdate(presented);
 		return this.issuance.issue(request);
+	}
+
+	/**
+	 * A JWT-SVID for one of the agent's entries: the agent must be active and its
+	 * certificate unrevoked, one of its entries must name the SPIFFE ID, and that entry
+	 * must list the audience. Counted and audited ({@code jwt-svid.issued}).
+	 * @throws ApiException {@code entry-not-assigned} when no entry of this agent names
+	 * the SPIFFE ID, {@code audience-not-allowed} when none lists the audience
+	 */
+	@Transactional
+	public JwtAuthority.SignedJwt issueJwtSvid(String name, X509Certificate presented, SpiffeId spiffeId,
+			String audience, String caller) {
+		return this.jwtMetrics.record(() -> {
+			active(name);
+			this.revocations.requireUnrevokedForUpdate(presented);
+			List<Entry> entries = this.entries.list(name)
+				.stream()
+				.filter((entry) -> entry.spiffeId().equals(spiffeId.toString()))
+				.toList();
+			if (entries.isEmpty()) {
+				throw new ApiException(ProblemType.ENTRY_NOT_ASSIGNED,
+						"Agent '" + name + "' has no entry for " + spiffeId);
+			}
+			if (entries.stream().noneMatch((entry) -> entry.audiences().contains(audience))) {
+				throw new ApiException(ProblemType.AUDIENCE_NOT_ALLOWED,
+						"The entry of agent '" + name + "' for " + spiffeId + " does not list audience '" + audience
+								+ "'; it lists " + entries.get(0).audiences());
+			}
+			JwtAuthority.SignedJwt signed = this.jwtAuthority.sign(spiffeId, audience);
+			this.audit.record(caller, "jwt-svid.issued", spiffeId.toString(), "audience=" + audience + " kid="
+					+ signed.kid() + " jti=" + signed.jti() + " expiresAt=" + signed.expiresAt() + " agent=" + name);
+			return signed;
+		});
 	}
 
 	private AgentEntity active(String name) {

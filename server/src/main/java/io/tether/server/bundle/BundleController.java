@@ -8,6 +8,7 @@ import java.util.List;
 import io.tether.pki.Pem;
 import io.tether.pki.Thumbprints;
 import io.tether.server.authority.CertificateAuthority;
+import io.tether.server.jwt.JwtAuthority;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -32,8 +33,11 @@ class BundleController {
 
 	private final CertificateAuthority authority;
 
-	BundleController(CertificateAuthority authority) {
+	private final JwtAuthority jwtAuthority;
+
+	BundleController(CertificateAuthority authority, JwtAuthority jwtAuthority) {
 		this.authority = authority;
+		this.jwtAuthority = jwtAuthority;
 	}
 
 	/**
@@ -54,12 +58,15 @@ class BundleController {
 	 * {@code GET /v1/bundle/spiffe}, public: the roots of {@link #bundle} as a SPIFFE
 	 * trust bundle (a JWK Set), for SPIFFE implementations that federate with this trust
 	 * domain or load a bundle from a file. Its {@code spiffe_sequence} grows with every
-	 * rotation step and is the same on every replica once it has reloaded the hierarchy.
+	 * rotation step and with every JWT authority key published or withdrawn, and is the
+	 * same on every replica once it has reloaded the hierarchy. The JWT authority's keys
+	 * ({@code use} {@code jwt-svid}) follow the roots.
 	 */
 	@GetMapping(path = "/v1/bundle/spiffe", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<String> spiffe() {
-		return tagged(SpiffeBundle.write(this.authority.trustAnchors(), this.authority.bundleSequence(),
-				this.authority.bundleRefreshHint()), MediaType.APPLICATION_JSON_VALUE);
+		return tagged(SpiffeBundle.write(this.authority.trustAnchors(), this.jwtAuthority.published(),
+				this.authority.bundleSequence() + this.jwtAuthority.sequence(), this.authority.bundleRefreshHint()),
+				MediaType.APPLICATION_JSON_VALUE);
 	}
 
 	private static ResponseEntity<String> tagged(String body, String contentType) {

@@ -12,14 +12,16 @@ import java.util.List;
 
 import io.tether.pki.KeyType;
 import io.tether.pki.UnsupportedKeyException;
+import io.tether.server.jwt.JwtAuthority;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A trust bundle in the SPIFFE Trust Domain and Bundle format: a JWK Set with one
- * {@code x509-svid} key per trust anchor, each carrying the anchor's certificate as its
- * single {@code x5c} entry and its public key parameters (RFC 7517, RFC 7518), plus
- * {@code spiffe_sequence} and {@code spiffe_refresh_hint}.
+ * {@code x509-svid} key per trust anchor and one {@code jwt-svid} key per published JWT
+ * authority key, each carrying the anchor's certificate as its single {@code x5c} entry
+ * and its public key parameters (RFC 7517, RFC 7518), plus {@code spiffe_sequence} and
+ * {@code spiffe_refresh_hint}.
  * <p>
  * Written by hand rather than with a JOSE library: the format needs only the public
  * parameters of EC and RSA keys, and the server has no other use for one.
@@ -43,10 +45,34 @@ final class SpiffeBundle {
 	 * RSA
 	 */
 	static String write(List<X509Certificate> anchors, long sequence, Duration refreshHint) {
+		return write(anchors, List.of(), sequence, refreshHint);
+	}
+
+	/**
+	 * The bundle's JSON with the JWT authority's keys after the trust anchors, each
+	 * {@code use} {@code jwt-svid} with its {@code kid}.
+	 * @param anchors the trust anchors, in the order of the PEM bundle
+	 * @param jwtKeys the JWT authority's published keys
+	 * @param sequence {@code spiffe_sequence}
+	 * @param refreshHint {@code spiffe_refresh_hint}, sent in whole seconds (at least 1)
+	 * @return the JWK Set
+	 */
+	static String write(List<X509Certificate> anchors, List<JwtAuthority.PublishedKey> jwtKeys, long sequence,
+			Duration refreshHint) {
 		ObjectNode bundle = JSON.createObjectNode();
 		var keys = bundle.putArray("keys");
 		for (X509Certificate anchor : anchors) {
 			keys.add(jwk(anchor));
+		}
+		for (JwtAuthority.PublishedKey key : jwtKeys) {
+			ObjectNode jwk = JSON.createObjectNode();
+			jwk.put("use", "jwt-svid");
+			jwk.put("kid", key.kid());
+			jwk.put("kty", "EC");
+			jwk.put("crv", "P-256");
+			jwk.put("x", unsigned(key.publicKey().getW().getAffineX(), 32));
+			jwk.put("y", unsigned(key.publicKey().getW().getAffineY(), 32));
+			keys.add(jwk);
 		}
 		bundle.put("spiffe_sequence", sequence);
 		bundle.put("spiffe_refresh_hint", Math.max(1, refreshHint.toSeconds()));

@@ -3,6 +3,8 @@ package io.tether.server.issuance;
 import java.time.Duration;
 import java.util.List;
 
+import javax.security.auth.x500.X500Principal;
+
 import io.tether.pki.Csr;
 import io.tether.pki.SpiffeId;
 
@@ -16,9 +18,19 @@ import io.tether.pki.SpiffeId;
  * @param requestedBy who asks, for the record and the audit log
  * @param purpose which path the request came by: it picks the policy
  * @param entryId the registration entry an agent asks for ({@code AGENT_WORKLOAD} only)
+ * @param subject the leaf's subject as its entry sets it, or {@code null} for the default
+ * rule ({@link io.tether.pki.LeafSubjects#defaultFor})
  */
 public record IssuanceRequest(Csr csr, SpiffeId spiffeId, List<String> dnsNames, Duration ttl, String requestedBy,
-		Purpose purpose, String entryId) {
+		Purpose purpose, String entryId, X500Principal subject) {
+
+	/**
+	 * A request whose leaf gets the default subject.
+	 */
+	public IssuanceRequest(Csr csr, SpiffeId spiffeId, List<String> dnsNames, Duration ttl, String requestedBy,
+			Purpose purpose, String entryId) {
+		this(csr, spiffeId, dnsNames, ttl, requestedBy, purpose, entryId, null);
+	}
 
 	/**
 	 * A request from an admin through {@code POST /v1/certificates}.
@@ -39,7 +51,7 @@ public record IssuanceRequest(Csr csr, SpiffeId spiffeId, List<String> dnsNames,
 	 */
 	public static IssuanceRequest forEntry(Csr csr, RegisteredEntries.RegisteredEntry entry, String requestedBy) {
 		return new IssuanceRequest(csr, entry.spiffeId(), entry.dnsNames(), entry.ttl(), requestedBy,
-				Purpose.AGENT_WORKLOAD, entry.id());
+				Purpose.AGENT_WORKLOAD, entry.id(), entry.subject());
 	}
 
 	/**

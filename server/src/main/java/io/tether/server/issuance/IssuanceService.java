@@ -28,8 +28,10 @@ public class IssuanceService {
 	public SignedCertificate issue(IssuanceRequest request) {
 		return this.metrics.record(request.purpose(), () -> {
 			this.policies.check(request);
-			CertificateProfile.Leaf profile = new CertificateProfile.Leaf(request.spiffeId(), request.dnsNames(),
-					request.ttl());
+			CertificateProfile.Leaf profile = (request.subject() != null)
+					? new CertificateProfile.Leaf(request.spiffeId(), request.dnsNames(), request.ttl(),
+							request.subject())
+					: new CertificateProfile.Leaf(request.spiffeId(), request.dnsNames(), request.ttl());
 			return this.issuer.issue(profile, request.csr().publicKey(), request.requestedBy());
 		});
 	}

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import javax.security.auth.x500.X500Principal;
+
+import io.tether.pki.LeafSubjects;
 import io.tether.pki.SpiffeId;
 
 /**
@@ -20,9 +23,27 @@ public interface RegisteredEntries {
 	Optional<RegisteredEntry> find(String id);
 
 	/**
-	 * What an entry allows: one SPIFFE ID, with its DNS names and lifetime, to one agent.
+	 * What an entry allows: one SPIFFE ID, with its DNS names, lifetime and subject, to
+	 * one agent, and JWT-SVIDs for its audiences.
+	 *
+	 * @param id the entry id
+	 * @param spiffeId its SPIFFE ID
+	 * @param agent the agent it is assigned to
+	 * @param dnsNames its DNS names
+	 * @param ttl its certificates' lifetime
+	 * @param subject its leaves' subject: the entry's own or the default rule's
+	 * @param audiences the JWT-SVID audiences it allows
 	 */
-	record RegisteredEntry(String id, SpiffeId spiffeId, String agent, List<String> dnsNames, Duration ttl) {
+	record RegisteredEntry(String id, SpiffeId spiffeId, String agent, List<String> dnsNames, Duration ttl,
+			X500Principal subject, List<String> audiences) {
+
+		/**
+		 * An entry with the default subject and no audiences.
+		 */
+		public RegisteredEntry(String id, SpiffeId spiffeId, String agent, List<String> dnsNames, Duration ttl) {
+			this(id, spiffeId, agent, dnsNames, ttl, LeafSubjects.defaultFor(spiffeId), List.of());
+		}
+
 	}
 
 }

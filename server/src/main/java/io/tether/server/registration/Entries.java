@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import javax.security.auth.x500.X500Principal;
+
 import io.tether.api.Entry;
 import io.tether.api.EntryDeletion;
 import io.tether.api.ProblemType;
@@ -59,16 +61,30 @@ public class Entries implements RegisteredEntries {
 	 */
 	@Transactional
 	public Entry create(SpiffeId spiffeId, String agent, List<String> dnsNames, Duration ttl, String caller) {
+		return create(spiffeId, agent, dnsNames, ttl, null, List.of(), caller);
+	}
+
+	/**
+	 * Registers an entry with its own leaf subject and JWT-SVID audiences.
+	 * @param subject its leaves' subject, or {@code null} for the default rule
+	 * @param audiences the JWT-SVID audiences it allows, validated
+	 */
+	@Transactional
+	public Entry create(SpiffeId spiffeId, String agent, List<String> dnsNames, Duration ttl, X500Principal subject,
+			List<String> audiences, String caller) {
 		TrustDomainRule.checkWorkloadId(spiffeId, this.properties.trustDomain());
 		TtlRule.checkRange(ttl, this.properties.issuance().minTtl(), this.properties.issuance().maxTtl());
 		if (this.entries.existsBySpiffeIdAndAgentName(spiffeId.toString(), agent)) {
 			throw new ApiException(ProblemType.CONFLICT,
 					"Agent '" + agent + "' already has an entry for " + spiffeId + "; delete it first to change it");
 		}
+		EntrySubjects.check(spiffeId, subject, this.entries.findBySpiffeIdOrSubjectIsNotNull(spiffeId.toString()));
+		String stored = (subject != null) ? subject.getName() : null;
 		EntryEntity entry = this.entries.save(new EntryEntity(UUID.randomUUID().toString(), spiffeId.toString(), agent,
-				dnsNames, ttl, caller, this.clock.instant()));
+				dnsNames, ttl, caller, this.clock.instant(), stored, audiences));
 		this.audit.record(caller, "entry.created", entry.getId(),
-				"spiffeId=" + spiffeId + " agent=" + agent + " dnsNames=" + dnsNames + " ttl=" + ttl);
+				"spiffeId=" + spiffeId + " agent=" + agent + " dnsNames=" + dnsNames + " ttl=" + ttl + " subject="
+						+ EntrySubjects.effective(spiffeId, stored).getName() + " audiences=" + audiences);
 		return view(entry);
 	}
 
@@ -117,14 +133,18 @@ public class Entries implements RegisteredEntries {
 	@Override
 	@Transactional(readOnly = true)
 	public Optional<RegisteredEntry> find(String id) {
-		return this.entries.findById(id)
-			.map((entry) -> new RegisteredEntry(entry.getId(), SpiffeId.parse(entry.getSpiffeId()),
-					entry.getAgentName(), entry.getDnsNames(), entry.getTtl()));
+		return this.entries.findById(id).map((entry) -> {
+			SpiffeId spiffeId = SpiffeId.parse(entry.getSpiffeId());
+			return new RegisteredEntry(entry.getId(), spiffeId, entry.getAgentName(), entry.getDnsNames(),
+					entry.getTtl(), EntrySubjects.effective(spiffeId, entry.getSubject()), entry.getAudiences());
+		});
 	}
 
 	private static Entry view(EntryEntity entry) {
 		return new Entry(entry.getId(), entry.getSpiffeId(), entry.getAgentName(), entry.getDnsNames(),
-				entry.getTtl().toString(), entry.getCreatedBy(), entry.getCreatedAt());
+				entry.getTtl().toString(), entry.getCreatedBy(), entry.getCreatedAt(),
+				EntrySubjects.effective(SpiffeId.parse(entry.getSpiffeId()), entry.getSubject()).getName(),
+				entry.getAudiences());
 	}
 
 	private static ApiException notFound(String id) {

@@ -54,7 +54,8 @@ class EntryController {
 		String agent = AgentNames.validate(body.agent());
 		List<String> dnsNames = RequestFields.dnsNames(body.dnsNames());
 		Duration ttl = RequestFields.ttl(body.ttl(), this.properties.issuance().defaultTtl());
-		Entry created = this.entries.create(spiffeId, agent, dnsNames, ttl, ClientCertificates.caller(http));
+		Entry created = this.entries.create(spiffeId, agent, dnsNames, ttl, RequestFields.subject(body.subject()),
+				RequestFields.audiences(body.audiences()), ClientCertificates.caller(http));
 		return ResponseEntity.status(HttpStatus.CREATED).body(created);
 	}
 

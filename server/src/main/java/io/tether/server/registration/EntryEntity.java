@@ -40,11 +40,19 @@ class EntryEntity {
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
 
+	/** RFC 2253 as Java prints it; {@code null} for the default rule. */
+	@Column(name = "subject", length = 1024)
+	private String subject;
+
+	/** Newline-separated; audiences hold no whitespace. */
+	@Column(name = "audiences", nullable = false, length = 8000)
+	private String audiences;
+
 	protected EntryEntity() {
 	}
 
 	EntryEntity(String id, String spiffeId, String agentName, List<String> dnsNames, Duration ttl, String createdBy,
-			Instant createdAt) {
+			Instant createdAt, String subject, List<String> audiences) {
 		this.id = id;
 		this.spiffeId = spiffeId;
 		this.agentName = agentName;
@@ -52,6 +60,8 @@ class EntryEntity {
 		this.ttlSeconds = ttl.toSeconds();
 		this.createdBy = createdBy;
 		this.createdAt = createdAt;
+		this.subject = subject;
+		this.audiences = String.join("\n", audiences);
 	}
 
 	public String getId() {
@@ -80,6 +90,14 @@ class EntryEntity {
 
 	public Instant getCreatedAt() {
 		return this.createdAt;
+	}
+
+	public String getSubject() {
+		return this.subject;
+	}
+
+	public List<String> getAudiences() {
+		return this.audiences.isEmpty() ? List.of() : Arrays.asList(this.audiences.split("\n"));
 	}
 
 }

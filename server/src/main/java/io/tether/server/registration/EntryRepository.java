@@ -12,4 +12,6 @@ interface EntryRepository extends JpaRepository<EntryEntity, String> {
 
 	boolean existsBySpiffeIdAndAgentName(String spiffeId, String agentName);
 
+	List<EntryEntity> findBySpiffeIdOrSubjectIsNotNull(String spiffeId);
+
 }

@@ -5,12 +5,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.security.auth.x500.X500Principal;
+
 import io.tether.api.ProblemType;
 import io.tether.pki.Csr;
 import io.tether.pki.DnsNames;
 import io.tether.pki.InvalidCsrException;
 import io.tether.pki.UnsupportedKeyException;
 import io.tether.pki.InvalidSpiffeIdException;
+import io.tether.pki.LeafSubjects;
 import io.tether.pki.Pem;
 import io.tether.pki.PkiException;
 import io.tether.pki.SpiffeId;
@@ -23,6 +26,12 @@ public final class RequestFields {
 
 	/** DNS names one entry or certificate may carry. */
 	public static final int MAX_DNS_NAMES = 100;
+
+	/** JWT-SVID audiences one entry may allow. */
+	public static final int MAX_AUDIENCES = 20;
+
+	/** The longest JWT-SVID audience. */
+	public static final int MAX_AUDIENCE_LENGTH = 255;
 
 	/**
 	 * The longest window a query may ask about: far beyond any certificate's life, and
@@ -125,6 +134,71 @@ public final class RequestFields {
 			}
 		}
 		return List.copyOf(names);
+	}
+
+	/**
+	 * An entry's own leaf subject, RFC 4514 ({@link LeafSubjects#parse}).
+	 * @param value the field, or {@code null}
+	 * @return the subject, or {@code null} for the default rule
+	 * @throws ApiException {@code bad-request} naming {@code subject} and the defect
+	 */
+	public static X500Principal subject(String value) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			return LeafSubjects.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'subject' " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * JWT-SVID audiences: at most {@link #MAX_AUDIENCES}, each 1 to
+	 * {@link #MAX_AUDIENCE_LENGTH} characters without whitespace or control characters
+	 * (an OAuth client id, a URL); duplicates are dropped.
+	 * @param values the field, or {@code null} for none
+	 * @return the audiences, in the order given
+	 * @throws ApiException {@code bad-request} naming {@code audiences} and the defect
+	 */
+	public static List<String> audiences(List<String> values) {
+		List<String> audiences = new ArrayList<>();
+		if (values == null) {
+			return List.of();
+		}
+		if (values.size() > MAX_AUDIENCES) {
+			throw new ApiException(ProblemType.BAD_REQUEST,
+					"'audiences' may hold at most " + MAX_AUDIENCES + " values; " + values.size() + " were given");
+		}
+		for (String value : values) {
+			audiences.add(audience("audiences", value));
+		}
+		return audiences.stream().distinct().toList();
+	}
+
+	/**
+	 * One JWT-SVID audience, checked as {@link #audiences} checks each.
+	 * @param field the field's name for the error
+	 * @param value the value
+	 * @return the value
+	 * @throws ApiException {@code bad-request} naming the field and the defect
+	 */
+	public static String audience(String field, String value) {
+		if (value == null || value.isEmpty()) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'" + field + "' must not hold an empty audience");
+		}
+		if (value.length() > MAX_AUDIENCE_LENGTH) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'" + field + "' holds an audience of " + value.length()
+					+ " characters; at most " + MAX_AUDIENCE_LENGTH + " are allowed");
+		}
+		boolean clean = value.codePoints()
+			.noneMatch((c) -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c));
+		if (!clean) {
+			throw new ApiException(ProblemType.BAD_REQUEST,
+					"'" + field + "' holds an audience with whitespace or a control character");
+		}
+		return value;
 	}
 
 	public static Duration ttl(String value, Duration defaultTtl) {
