@@ -1,10 +1,8 @@
 package io.tether.e2e;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,12 +40,9 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.tether.demo.OrdersServer;
 import io.tether.pki.Pem;
 import io.tether.pki.TlsContexts;
@@ -95,39 +90,35 @@ class KeycloakIT {
 
 	private OrdersServer orders;
 
-	/**
-	 * Signs the JWT-SVIDs of this test, published as the trust domain's SPIFFE bundle
-	 * ({@link #serveSpiffeBundle}). When the CA issues JWT-SVIDs, the bundle endpoint
-	 * becomes its {@code /v1/bundle/spiffe} and the SVID the agent's.
-	 */
-	private final ECKey jwtAuthority;
-
-	KeycloakIT() throws JOSEException {
-		this.jwtAuthority = new ECKeyGenerator(Curve.P_256).keyID("jwt-authority-1")
-			.keyUse(new KeyUse("jwt-svid"))
-			.generate();
-	}
-
 	@BeforeAll
 	void startEverything() throws Exception {
 		this.work = Files.createTempDirectory("tether-keycloak-e2e");
-		this.ca = new TetherServer(this.work.resolve("ca"), RunningProcess.freePort()).start();
+		// JWT-SVIDs live 2 minutes: Keycloak refuses client assertions of more than 5
+		this.ca = new TetherServer(this.work.resolve("ca"), RunningProcess.freePort(), TD,
+				List.of("--tether.jwt-svid.ttl=PT2M"))
+			.start();
+		int keycloakPort = RunningProcess.freePort();
+		// the one audience Keycloak's federated client authentication accepts: the realm
+		this.realm = "https://localhost:" + keycloakPort + "/realms/tether";
 		this.ca.createEntry(id("ns/keycloak"), "host-kc", List.of("localhost"), "PT10M");
 		this.ca.createEntry(id("ns/orders"), "host-kc", List.of("localhost"), "PT10M");
-		this.ca.createEntry(id("ns/web"), "host-kc", List.of(), "PT10M");
-		this.ca.createEntry(id("ns/intruder"), "host-kc", List.of(), "PT10M");
+		for (String name : List.of("web", "intruder")) {
+			this.ca.post("/v1/entries", Map.of("spiffeId", id("ns/" + name), "agent", "host-kc", "dnsNames", List.of(),
+					"ttl", "PT10M", "audiences", List.of(this.realm)));
+		}
 		startAgent("host-kc", List.of("keycloak", "orders", "web", "intruder"));
 
 		// Keycloak validates a client's chain itself: the roots and the intermediates
 		Path trusted = this.work.resolve("tether-ca.pem");
 		Files.writeString(trusted, this.ca.bundle(true));
 		Path own = this.work.resolve("keycloak");
-		this.keycloak = new Keycloak(RunningProcess.freePort(), trustOnly(own));
+		this.keycloak = new Keycloak(keycloakPort, trustOnly(own));
 		this.closeables.add(this.keycloak);
 		this.keycloak.start(own.resolve("cert.pem"), own.resolve("key.pem"), trusted,
 				this.work.resolve("keycloak.log"));
-		this.realm = this.keycloak.url() + "/realms/tether";
-		this.keycloak.createRealm(realmRepresentation(serveSpiffeBundle()));
+		assertThat(this.keycloak.url() + "/realms/tether").isEqualTo(this.realm);
+		// Keycloak reads the JWT authorities from the CA's SPIFFE bundle endpoint
+		this.keycloak.createRealm(realmRepresentation(this.ca.url() + "/v1/bundle/spiffe"));
 
 		Path resources = this.work.resolve("orders");
 		this.orders = new OrdersServer(0, context(resources),
@@ -287,7 +278,7 @@ class KeycloakIT {
 	void jwtSvidOverMutualTlsGetsATokenBoundToTheConnectionsCertificate() throws Exception {
 		Path web = this.work.resolve("web");
 		HttpResponse<String> response = Keycloak.tokenRequest(client(web), this.realm,
-				jwtSvidAssertion(jwtSvid(id("ns/web"), this.jwtAuthority)));
+				jwtSvidAssertion(jwtSvidOf("web")));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		String token = TetherServer.JSON.readTree(response.body()).get("access_token").asString();
 		JsonNode claims = claims(token);
@@ -303,14 +294,16 @@ class KeycloakIT {
 
 	@Test
 	void jwtSvidNotSignedByTheTrustDomainIsRefused() throws Exception {
-		ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID(this.jwtAuthority.getKeyID()).generate();
+		// the CA's own key id on a token signed by another key
+		String kid = SignedJWT.parse(jwtSvidOf("web")).getHeader().getKeyID();
+		ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
 		HttpResponse<String> forged = Keycloak.tokenRequest(client(this.work.resolve("web")), this.realm,
 				jwtSvidAssertion(jwtSvid(id("ns/web"), stranger)));
 		assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
 		assertThat(forged.body()).contains("invalid_client");
 
 		HttpResponse<String> noClient = Keycloak.tokenRequest(client(this.work.resolve("intruder")), this.realm,
-				jwtSvidAssertion(jwtSvid(id("ns/intruder"), this.jwtAuthority)));
+				jwtSvidAssertion(jwtSvidOf("intruder")));
 		assertThat(noClient.statusCode()).as("a SPIFFE ID that is no client's: " + noClient.body()).isEqualTo(401);
 	}
 
@@ -324,7 +317,7 @@ class KeycloakIT {
 	void jwtSvidIsNotComparedWithTheConnectionsCertificate() throws Exception {
 		Path intruder = this.work.resolve("intruder");
 		HttpResponse<String> response = Keycloak.tokenRequest(client(intruder), this.realm,
-				jwtSvidAssertion(jwtSvid(id("ns/web"), this.jwtAuthority)));
+				jwtSvidAssertion(jwtSvidOf("web")));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		String token = TetherServer.JSON.readTree(response.body()).get("access_token").asString();
 		assertThat(claims(token).get("cnf").get("x5t#S256").asString())
@@ -333,15 +326,19 @@ class KeycloakIT {
 
 		HttpResponse<String> unbound = Keycloak.tokenRequest(
 				HttpClient.newBuilder().sslContext(trustOnly(intruder)).build(), this.realm,
-				jwtSvidAssertion(jwtSvid(id("ns/web"), this.jwtAuthority)));
+				jwtSvidAssertion(jwtSvidOf("web")));
 		assertThat(unbound.statusCode()).as("no certificate, no bound token: " + unbound.body()).isEqualTo(400);
 		assertThat(unbound.body()).contains("Client Certification missing for MTLS HoK Token Binding");
 	}
 
+	/** The JWT-SVID for Keycloak's realm that the agent keeps in the workload's files. */
+	private String jwtSvidOf(String name) throws IOException {
+		return Files.readString(this.work.resolve(name).resolve("keycloak.jwt")).strip();
+	}
+
 	/**
-	 * A JWT-SVID (SPIFFE JWT-SVID profile): {@code sub} the SPIFFE ID, {@code aud}
-	 * Keycloak's realm (the one audience its federated client authentication accepts),
-	 * ES256, a few minutes of life (Keycloak refuses more than 5).
+	 * A JWT-SVID as the CA makes them ({@code sub} the SPIFFE ID, {@code aud} Keycloak's
+	 * realm, ES256, two minutes), signed by the key given: a forgery.
 	 */
 	private String jwtSvid(String spiffeId, ECKey key) throws JOSEException {
 		Instant now = Instant.now();
@@ -359,31 +356,6 @@ class KeycloakIT {
 	private static Map<String, String> jwtSvidAssertion(String svid) {
 		return Map.of("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe",
 				"client_assertion", svid);
-	}
-
-	/**
-	 * Publishes {@link #jwtAuthority} as a SPIFFE bundle (a JWK Set with the key as
-	 * {@code use: jwt-svid}) over HTTPS with the {@code ns/orders} certificate, so
-	 * Keycloak fetches it trusting the Tether roots of {@code --truststore-paths}.
-	 * @return the bundle endpoint URL
-	 */
-	private String serveSpiffeBundle() throws IOException {
-		byte[] bundle = TetherServer.JSON
-			.writeValueAsString(Map.of("keys", List.of(this.jwtAuthority.toPublicJWK().toJSONObject()),
-					"spiffe_sequence", 1, "spiffe_refresh_hint", 300))
-			.getBytes(StandardCharsets.UTF_8);
-		HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		server.setHttpsConfigurator(new HttpsConfigurator(context(this.work.resolve("orders"))));
-		server.createContext("/bundle", (exchange) -> {
-			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, bundle.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(bundle);
-			}
-		});
-		server.start();
-		this.closeables.add(() -> server.stop(0));
-		return "https://localhost:" + server.getAddress().getPort() + "/bundle";
 	}
 
 	/** {@code tether thumbprint FILE}, the CLI an operator would use. */
@@ -414,6 +386,11 @@ class KeycloakIT {
 					  - spiffeId: %s
 					    outputs: {certificate: %s/cert.pem, key: %s/key.pem, bundle: %s/bundle.pem}
 					""".formatted(id("ns/" + name), out, out, out));
+			if (name.equals("web") || name.equals("intruder")) {
+				workloads.append("""
+						    jwtSvids: [{audience: %s, file: %s/keycloak.jwt}]
+						""".formatted(this.realm, out));
+			}
 		}
 		Path config = this.work.resolve(host + ".yaml");
 		Files.writeString(config, """
@@ -427,6 +404,10 @@ class KeycloakIT {
 		for (String name : names) {
 			Path key = this.work.resolve(name).resolve("key.pem");
 			RunningProcess.await(key + " written", Duration.ofSeconds(60), () -> Files.exists(key));
+		}
+		for (String name : List.of("web", "intruder")) {
+			Path svid = this.work.resolve(name).resolve("keycloak.jwt");
+			RunningProcess.await(svid + " written", Duration.ofSeconds(60), () -> Files.exists(svid));
 		}
 	}
 
