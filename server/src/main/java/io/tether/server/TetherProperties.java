@@ -9,7 +9,6 @@ import io.tether.pki.SpiffeId;
 import io.tether.server.identity.TetherIds;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -40,18 +39,8 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		@DefaultValue Agent agent, @DefaultValue Jobs jobs, @DefaultValue Revocation revocation,
 		@DefaultValue Metrics metrics, @DefaultValue JwtSvid jwtSvid) {
 
-	@ConstructorBinding
 	public TetherProperties {
 		SpiffeId.validateTrustDomain(trustDomain);
-	}
-
-	/**
-	 * Properties with the default JWT-SVID settings.
-	 */
-	public TetherProperties(Path dataDir, String trustDomain, String kek, Path kekFile, Ca ca, Issuance issuance,
-			Server server, Admin admin, Agent agent, Jobs jobs, Revocation revocation, Metrics metrics) {
-		this(dataDir, trustDomain, kek, kekFile, ca, issuance, server, admin, agent, jobs, revocation, metrics,
-				new JwtSvid(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(1)));
 	}
 
 	/**

@@ -257,7 +257,8 @@ class RotationPlanTest {
 						Duration.ofMinutes(50), Duration.ofDays(1))),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
 						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
-				new TetherProperties.Metrics(Duration.ofSeconds(30)));
+				new TetherProperties.Metrics(Duration.ofSeconds(30)), new TetherProperties.JwtSvid(
+						Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(1)));
 	}
 
 	private static RotationPlan.Transition transition(Model model, Node node) {

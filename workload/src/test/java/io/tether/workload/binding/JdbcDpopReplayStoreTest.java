@@ -17,7 +17,6 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -44,13 +43,17 @@ class JdbcDpopReplayStoreTest {
 
 	@Test
 	void firstUseWinsOnPostgresql() throws SQLException {
+		// the suite's PostgreSQL: TETHER_TEST_DATABASE_URL, else the local server;
+		// without
+		// one this test fails and says so, like every PostgreSQL test of the project
 		String url = System.getenv()
-			.getOrDefault("TETHER_TEST_DPOP_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+			.getOrDefault("TETHER_TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 		try (Connection probe = DriverManager.getConnection(url)) {
-			Assumptions.assumeTrue(probe.isValid(2));
+			assertThat(probe.isValid(2)).as("PostgreSQL at " + url).isTrue();
 		}
 		catch (SQLException ex) {
-			Assumptions.abort("no PostgreSQL at " + url + ": " + ex.getMessage());
+			throw new AssertionError("This test needs a PostgreSQL: set TETHER_TEST_DATABASE_URL or run one on "
+					+ "127.0.0.1:5432 (user postgres); none at " + url + ": " + ex.getMessage(), ex);
 		}
 		String schema = "dpop_test_" + System.nanoTime();
 		try (Connection connection = DriverManager.getConnection(url);
