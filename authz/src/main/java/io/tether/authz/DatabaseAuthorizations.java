@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -29,6 +30,8 @@ final class DatabaseAuthorizations implements OAuth2AuthorizationService {
 	private static final Duration GRACE = Duration.ofMinutes(5);
 
 	private static final int BATCH = 1000;
+
+	private static final OAuth2TokenType AUTHORIZATION_CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
 
 	private final JdbcOAuth2AuthorizationService store;
 
@@ -58,14 +61,15 @@ final class DatabaseAuthorizations implements OAuth2AuthorizationService {
 	}
 
 	/**
-	 * This server issues access tokens only (client credentials): a token without a type
-	 * hint is looked up as one, by the indexed column, rather than by an OR over every
-	 * token column that no index serves.
+	 * Access tokens (introspection, revocation) and authorization codes (a public
+	 * client's token request) are looked up by their indexed columns; a token without a
+	 * type hint is taken for an access token, rather than searched for by an OR over
+	 * every token column that no index serves.
 	 */
 	@Override
 	public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
 		OAuth2TokenType type = (tokenType != null) ? tokenType : OAuth2TokenType.ACCESS_TOKEN;
-		if (!OAuth2TokenType.ACCESS_TOKEN.equals(type)) {
+		if (!OAuth2TokenType.ACCESS_TOKEN.equals(type) && !AUTHORIZATION_CODE.equals(type)) {
 			return null;
 		}
 		return known(() -> this.store.findByToken(token, type));
@@ -86,8 +90,9 @@ final class DatabaseAuthorizations implements OAuth2AuthorizationService {
 	}
 
 	/**
-	 * Deletes the authorizations whose access token expired, a batch at a time so that no
-	 * transaction holds many rows.
+	 * Deletes the authorizations whose access token expired, and those whose
+	 * authorization code expired unredeemed, a batch at a time so that no transaction
+	 * holds many rows.
 	 * @return how many were deleted
 	 */
 	int purge() {
@@ -96,8 +101,8 @@ final class DatabaseAuthorizations implements OAuth2AuthorizationService {
 		int deleted;
 		do {
 			deleted = this.jdbc.update("delete from oauth2_authorization where id in (select id from"
-					+ " oauth2_authorization where access_token_expires_at < ? fetch first " + BATCH + " rows only)",
-					before);
+					+ " oauth2_authorization where access_token_expires_at < ? or (access_token_expires_at is null"
+					+ " and authorization_code_expires_at < ?) fetch first " + BATCH + " rows only)", before, before);
 			total += deleted;
 		}
 		while (deleted == BATCH);

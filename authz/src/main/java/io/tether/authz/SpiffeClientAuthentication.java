@@ -46,6 +46,11 @@ final class SpiffeClientAuthentication {
 				return null;
 			}
 			String clientId = request.getParameter("client_id");
+			if (clientId != null && !clientId.startsWith("spiffe://")) {
+				// a public client's request from a browser that happens to hold a
+				// certificate
+				return null;
+			}
 			if (clientId == null) {
 				clientId = SpiffeId.of(chain[0]).map(SpiffeId::toString).orElse(null);
 			}

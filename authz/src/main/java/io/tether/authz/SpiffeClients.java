@@ -2,6 +2,7 @@ package io.tether.authz;
 
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.Set;
 
 import io.tether.pki.InvalidSpiffeIdException;
 import io.tether.pki.SpiffeId;
@@ -20,7 +21,9 @@ import org.springframework.stereotype.Component;
  * {@code tether.authz.clients} says which IDs (exactly, or by path prefix; the most
  * specific rule wins) may get tokens, with which scopes and for which audiences. Clients
  * authenticate only with their certificate ({@code tls_client_auth}); their tokens are
- * always bound to it.
+ * always bound to it. Beside them, {@code tether.authz.public-clients} lists clients
+ * without credentials (whose ids are never SPIFFE IDs): authorization code with PKCE for
+ * a person who signs in, tokens bound to the DPoP key of the token request.
  */
 @Component
 class SpiffeClients implements RegisteredClientRepository {
@@ -35,7 +38,16 @@ class SpiffeClients implements RegisteredClientRepository {
 
 	@Override
 	public RegisteredClient findByClientId(String clientId) {
+		for (AuthzProperties.PublicClient client : this.properties.publicClients()) {
+			if (client.clientId().equals(clientId)) {
+				return publicClient(client);
+			}
+		}
 		return rule(clientId).map((rule) -> client(clientId, rule)).orElse(null);
+	}
+
+	static boolean isPublic(RegisteredClient client) {
+		return client.getClientAuthenticationMethods().equals(Set.of(ClientAuthenticationMethod.NONE));
 	}
 
 	@Override
@@ -46,6 +58,25 @@ class SpiffeClients implements RegisteredClientRepository {
 	@Override
 	public void save(RegisteredClient registeredClient) {
 		throw new UnsupportedOperationException("Clients come from tether.authz.clients");
+	}
+
+	private RegisteredClient publicClient(AuthzProperties.PublicClient client) {
+		return RegisteredClient.withId(client.clientId())
+			.clientId(client.clientId())
+			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUris((uris) -> uris.addAll(client.redirectUris()))
+			.scopes((scopes) -> scopes.addAll(client.scopes()))
+			.clientSettings(ClientSettings.builder()
+				.requireProofKey(true)
+				.requireAuthorizationConsent(false)
+				.setting(AUDIENCES, client.audiences())
+				.build())
+			.tokenSettings(TokenSettings.builder()
+				.accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
+				.accessTokenTimeToLive((client.tokenTtl() != null) ? client.tokenTtl() : this.properties.tokenTtl())
+				.build())
+			.build();
 	}
 
 	private Optional<AuthzProperties.ClientRule> rule(String clientId) {

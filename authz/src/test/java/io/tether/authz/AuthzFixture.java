@@ -185,6 +185,11 @@ final class AuthzFixture implements AutoCloseable {
 		});
 	}
 
+	/** What a browser or a public client trusts: the Tether root. */
+	List<X509Certificate> trustAnchors() {
+		return List.of(root());
+	}
+
 	private X509Certificate root() {
 		return this.root.rootCredential().certificate();
 	}

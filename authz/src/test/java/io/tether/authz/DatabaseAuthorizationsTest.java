@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +30,11 @@ class DatabaseAuthorizationsTest {
 		return new AuthzProperties(URI.create("https://authz.test"), URI.create("https://ca.test"),
 				new AuthzProperties.Credentials(Path.of("c"), Path.of("k"), Path.of("b")), Duration.ofMinutes(5),
 				Duration.ofSeconds(30), Duration.ofHours(24), rules, Path.of("data"), null, null,
-				Duration.ofSeconds(10));
+				Duration.ofSeconds(10),
+				List.of(new AuthzProperties.PublicClient("tether-cli", List.of("http://127.0.0.1/callback"),
+						List.of("read"), List.of("orders"), null)),
+				List.of(new AuthzProperties.User("alice", "{bcrypt}$2b$04$notarealhashnotarealhashnotarealhas",
+						List.of())));
 	}
 
 	private final SpiffeClients clients = new SpiffeClients(properties(
@@ -71,6 +76,29 @@ class DatabaseAuthorizationsTest {
 		assertThat(this.authorizations.size()).isEqualTo(2);
 		assertThat(this.authorizations.findByToken("live", null)).isNotNull();
 		assertThat(this.authorizations.findByToken("just-expired", null)).as("within the skew grace").isNotNull();
+	}
+
+	private OAuth2Authorization codeIssued(String code, Instant expires) {
+		return OAuth2Authorization.withRegisteredClient(this.clients.findByClientId("tether-cli"))
+			.principalName("alice")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.authorizedScopes(Set.of("read"))
+			.token(new OAuth2AuthorizationCode(code, expires.minus(Duration.ofMinutes(5)), expires))
+			.build();
+	}
+
+	@Test
+	void aPublicClientsCodeIsFoundByItsValueAndPurgedWhenItExpiredUnredeemed() {
+		Instant now = this.clock.instant();
+		OAuth2TokenType code = new OAuth2TokenType("code");
+		this.authorizations.save(codeIssued("abandoned", now.minus(Duration.ofMinutes(6))));
+		this.authorizations.save(codeIssued("pending", now.plus(Duration.ofMinutes(5))));
+		assertThat(this.authorizations.findByToken("pending", code)).isNotNull();
+		assertThat(this.authorizations.findByToken("pending", null)).as("a code is no access token").isNull();
+
+		assertThat(this.authorizations.purge()).isEqualTo(1);
+		assertThat(this.authorizations.findByToken("abandoned", code)).isNull();
+		assertThat(this.authorizations.findByToken("pending", code)).isNotNull();
 	}
 
 	@Test

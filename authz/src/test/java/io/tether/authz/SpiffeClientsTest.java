@@ -19,7 +19,7 @@ class SpiffeClientsTest {
 		return new AuthzProperties(URI.create("https://authz.test"), URI.create("https://ca.test"),
 				new AuthzProperties.Credentials(Path.of("c"), Path.of("k"), Path.of("b")), Duration.ofMinutes(5),
 				Duration.ofSeconds(30), Duration.ofHours(24), rules, Path.of("data"), null, null,
-				Duration.ofSeconds(10));
+				Duration.ofSeconds(10), List.of(), List.of());
 	}
 
 	private final SpiffeClients clients = new SpiffeClients(properties(List.of(

@@ -201,7 +201,7 @@ class TrustBundleTest {
 		return new AuthzProperties(URI.create("https://authz.test"), URI.create("https://ca.test"),
 				new AuthzProperties.Credentials(Path.of("c"), Path.of("k"), Path.of("b")), Duration.ofMinutes(5),
 				Duration.ofSeconds(30), Duration.ofHours(24), List.of(), Path.of("data"), null, null,
-				Duration.ofSeconds(10));
+				Duration.ofSeconds(10), List.of(), List.of());
 	}
 
 	private static X509Certificate root(TestPki pki) {
