@@ -1,5 +1,6 @@
 package io.tether.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Spec;
 				+ "inspect certificates offline.",
 		subcommands = { StatusCommand.class, CaCommand.class, AdminCommand.class, BundleCommand.class,
 				TokenCommand.class, AgentCommand.class, EntryCommand.class, CertCommand.class, CrlCommand.class,
-				AuditCommand.class, InspectCommand.class, ThumbprintCommand.class, CompletionCommand.class,
-				CommandLine.HelpCommand.class },
+				AuditCommand.class, InspectCommand.class, ThumbprintCommand.class, PasswordHashCommand.class,
+				CompletionCommand.class, CommandLine.HelpCommand.class },
 		footer = { "", "Configuration: --config FILE, else $TETHER_CONFIG, else ~/.config/tether/config.yaml.",
 				"The server writes a ready one to <data-dir>/admin/config.yaml at each start.", "",
 				"Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 refused (credentials or policy),",
@@ -36,8 +37,11 @@ public final class TetherCli implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	TetherCli(Map<String, String> environment) {
+	private final InputStream input;
+
+	TetherCli(Map<String, String> environment, InputStream input) {
 		this.environment = environment;
+		this.input = input;
 	}
 
 	public static void main(String[] args) {
@@ -57,14 +61,26 @@ public final class TetherCli implements Callable<Integer> {
 	 * @return the exit code
 	 */
 	static int execute(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
-		CommandLine commandLine = commandLine(environment);
+		return execute(args, environment, System.in, out, err);
+	}
+
+	/**
+	 * Runs one command line that may read standard input.
+	 */
+	static int execute(String[] args, Map<String, String> environment, InputStream input, PrintWriter out,
+			PrintWriter err) {
+		CommandLine commandLine = commandLine(environment, input);
 		commandLine.setOut(out);
 		commandLine.setErr(err);
 		return commandLine.execute(args);
 	}
 
 	static CommandLine commandLine(Map<String, String> environment) {
-		return new CommandLine(new TetherCli(environment)).setUsageHelpWidth(USAGE_WIDTH)
+		return commandLine(environment, System.in);
+	}
+
+	static CommandLine commandLine(Map<String, String> environment, InputStream input) {
+		return new CommandLine(new TetherCli(environment, input)).setUsageHelpWidth(USAGE_WIDTH)
 			.setCaseInsensitiveEnumValuesAllowed(true)
 			.setExecutionExceptionHandler(TetherCli::failed)
 			.setParameterExceptionHandler(TetherCli::misused);
@@ -72,6 +88,10 @@ public final class TetherCli implements Callable<Integer> {
 
 	static Map<String, String> environment(CommandSpec spec) {
 		return ((TetherCli) spec.root().userObject()).environment;
+	}
+
+	static InputStream input(CommandSpec spec) {
+		return ((TetherCli) spec.root().userObject()).input;
 	}
 
 	@Override

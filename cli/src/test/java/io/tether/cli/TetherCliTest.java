@@ -17,10 +17,11 @@ class TetherCliTest {
 		collect(TetherCli.commandLine(Map.of()), commands);
 		assertThat(commands).extracting((command) -> command.getCommandSpec().qualifiedName())
 			.contains("tether status", "tether ca show", "tether ca rotate", "tether admin renew", "tether bundle show",
-					"tether token create", "tether agent list", "tether agent show", "tether agent evict",
-					"tether entry create", "tether entry list", "tether entry delete", "tether cert list",
-					"tether cert show", "tether cert issue", "tether cert revoke", "tether audit list",
-					"tether inspect", "tether thumbprint", "tether completion");
+					"tether token create", "tether token get", "tether token proof", "tether agent list",
+					"tether agent show", "tether agent evict", "tether entry create", "tether entry list",
+					"tether entry delete", "tether cert list", "tether cert show", "tether cert issue",
+					"tether cert revoke", "tether audit list", "tether inspect", "tether thumbprint",
+					"tether password-hash", "tether completion");
 		for (CommandLine command : commands) {
 			String name = command.getCommandSpec().qualifiedName();
 			if (name.equals("tether help")) {

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import javax.net.ssl.SSLContext;
@@ -21,13 +23,18 @@ import com.sun.net.httpserver.HttpsServer;
 import io.tether.workload.PemFileCredentialSource;
 import io.tether.workload.TetherSsl;
 import io.tether.workload.binding.BoundTokenVerifier;
+import io.tether.workload.binding.DpopProofVerifier;
+import io.tether.workload.binding.InMemoryDpopReplayStore;
+import io.tether.workload.binding.InvalidDpopProofException;
 import io.tether.workload.binding.InvalidTokenException;
 import io.tether.workload.binding.VerifiedToken;
 
 /**
  * A resource server over HTTPS on the workload library: client certificates requested,
- * {@code GET /orders} needs a token bound to the connection's certificate and answers 200
- * with the caller's SPIFFE ID, or 401 with RFC 6750's header. Each decision is printed.
+ * {@code GET /orders} needs a token bound to the connection's certificate
+ * ({@code Authorization: Bearer}), or to the key of the request's DPoP proof
+ * ({@code Authorization: DPoP}, when the verifier takes DPoP), and answers 200 with the
+ * token's subject, or 401 with RFC 6750's or RFC 9449's header. Each decision is printed.
  *
  * <pre>
  * java -cp demo/target/tether-demo.jar io.tether.demo.OrdersServer [ADDRESS:]PORT CERT KEY BUNDLE ISSUER AUDIENCE
@@ -77,19 +84,34 @@ public final class OrdersServer implements AutoCloseable {
 			String authorization = exchange.getRequestHeaders().getFirst("Authorization");
 			int status;
 			String body;
+			String scheme = (authorization != null && authorization.startsWith("DPoP ")) ? "DPoP" : "Bearer";
 			try {
-				if (authorization == null || !authorization.startsWith("Bearer ")) {
+				VerifiedToken token;
+				if (scheme.equals("DPoP") && verifier.acceptsDpop()) {
+					List<String> proofs = exchange.getRequestHeaders().getOrDefault("DPoP", List.of());
+					token = verifier.verifyDpop(authorization.substring(5), (proofs.size() == 1) ? proofs.get(0) : null,
+							exchange.getRequestMethod(), uri().toString(), client);
+				}
+				else if (authorization != null && authorization.startsWith("Bearer ")) {
+					token = verifier.verify(authorization.substring(7), client);
+				}
+				else {
 					throw new InvalidTokenException("no token");
 				}
-				VerifiedToken token = verifier.verify(authorization.substring(7), client);
 				status = 200;
 				body = "orders for " + token.subject();
+			}
+			catch (InvalidDpopProofException ex) {
+				status = 401;
+				body = ex.getMessage();
+				exchange.getResponseHeaders()
+					.add("WWW-Authenticate", "DPoP error=\"" + ex.error() + "\", error_description=\"" + body + "\"");
 			}
 			catch (InvalidTokenException ex) {
 				status = 401;
 				body = ex.getMessage();
 				exchange.getResponseHeaders()
-					.add("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + body + "\"");
+					.add("WWW-Authenticate", scheme + " error=\"invalid_token\", error_description=\"" + body + "\"");
 			}
 			System.out.println("orders: " + status + " " + body);
 			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -127,6 +149,7 @@ public final class OrdersServer implements AutoCloseable {
 		BoundTokenVerifier verifier = BoundTokenVerifier.fromJwkSetUri(URI.create(args[4] + "/oauth2/jwks"), context)
 			.issuer(args[4])
 			.audience(args[5])
+			.dpop(DpopProofVerifier.withReplayStore(new InMemoryDpopReplayStore(100_000, Clock.systemUTC())).build())
 			.build();
 		int colon = args[0].lastIndexOf(':');
 		InetSocketAddress address = (colon < 0) ? new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]))
