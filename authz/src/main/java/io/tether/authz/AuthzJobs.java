@@ -63,8 +63,7 @@ class AuthzJobs {
 		}
 	}
 
-	// not in AuthzProperties: a knob for tests that cannot wait a minute, not for
-	// operators
+	// a knob for tests that cannot wait a minute; not in AuthzProperties
 	@Scheduled(fixedDelayString = "${tether.authz.token-purge-interval:PT1M}",
 			initialDelayString = "${tether.authz.token-purge-interval:PT1M}")
 	@SchedulerLock(name = PURGE)

@@ -10,10 +10,10 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
- * An authenticated request carrying a verified certificate-bound token: the principal is
- * the {@link VerifiedToken}, the name its subject (a SPIFFE ID for workloads), and the
- * authorities {@code SCOPE_<scope>} for each scope, as Spring Security's own resource
- * server names them.
+ * An authenticated request carrying a verified certificate-bound or DPoP-bound token: the
+ * principal is the {@link VerifiedToken}, the name its subject (a SPIFFE ID for
+ * workloads), and the authorities {@code SCOPE_<scope>} for each scope, as Spring
+ * Security's own resource server names them.
  */
 public final class BoundTokenAuthentication extends AbstractAuthenticationToken {
 
