@@ -1,6 +1,16 @@
 package io.tether.authz;
 
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.http.HttpStatus;
@@ -25,15 +35,24 @@ import org.springframework.stereotype.Component;
  * OAuth error code of a refused token request, {@code invalid_client} among them when the
  * client's certificate is not accepted) and
  * {@code tether_authz_introspections_total{result}} ({@code active}, {@code inactive}, or
- * {@code revoked} for a token whose certificate the CA no longer calls valid).
+ * {@code revoked} for a token whose certificate the CA no longer calls valid), and the
+ * CA's {@code tether_job_last_success_seconds{job,replica}} for the scheduled jobs.
  */
 @Component
 class AuthzMetrics {
 
 	private final MeterRegistry registry;
 
-	AuthzMetrics(MeterRegistry registry) {
+	private final Clock clock;
+
+	private final String replica = replicaName();
+
+	/** Each job's last success on this instance; held here, the gauges read it. */
+	private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
+
+	AuthzMetrics(MeterRegistry registry, Clock clock) {
 		this.registry = registry;
+		this.clock = clock;
 	}
 
 	/** Spring's token response, counted. */
@@ -97,6 +116,42 @@ class AuthzMetrics {
 			.tag("result", result)
 			.register(this.registry)
 			.increment();
+	}
+
+	/**
+	 * A scheduled job ran successfully now: {@code tether_job_last_success_seconds}, as
+	 * the CA's, but kept in memory, so {@code replica} is always this instance, also for
+	 * the jobs that run once across instances (the instance that took the lock reports
+	 * them; alert on the newest over the replicas). A job that has not succeeded here yet
+	 * has no gauge; a failure leaves the last success as it was.
+	 */
+	void jobSucceeded(String job) {
+		if (this.lastSuccess.put(job, this.clock.instant()) != null) {
+			return;
+		}
+		// once per job: Micrometer warns when a gauge is registered again
+		Gauge.builder("tether.job.last.success", this.lastSuccess, (runs) -> runs.get(job).getEpochSecond())
+			.description("When the job last ran successfully, epoch seconds")
+			.baseUnit("seconds")
+			.tag("job", job)
+			.tag("replica", this.replica)
+			.register(this.registry);
+	}
+
+	/**
+	 * This instance's name, as the CA names its replicas: host and process, and a random
+	 * part for containers that all run as process 1 on one host name.
+	 */
+	private static String replicaName() {
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			host = "unknown-host";
+		}
+		return host + "/" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+				+ String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
 	}
 
 }

@@ -15,8 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.tether.pki.AtomicFiles;
 import io.tether.pki.Pem;
@@ -35,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * The authorization server's health and metrics: on their own plain-HTTP port on
  * loopback, without authentication, and not on the public HTTPS port; a refused token
- * request is counted with its OAuth error code.
+ * request is counted with its OAuth error code; each scheduled job's last success is
+ * there once it ran.
  */
 class ManagementPortIT {
 
@@ -61,7 +65,9 @@ class ManagementPortIT {
 				"--tether.authz.data-dir=" + this.dir.resolve("data"), "--tether.authz.ca-url=https://127.0.0.1:1",
 				"--tether.authz.credentials.certificate=" + this.dir.resolve("cert.pem"),
 				"--tether.authz.credentials.key=" + this.dir.resolve("key.pem"),
-				"--tether.authz.credentials.bundle=" + this.dir.resolve("bundle.pem"))) {
+				"--tether.authz.credentials.bundle=" + this.dir.resolve("bundle.pem"),
+				// the jobs run within a second, not after 10 s and a minute
+				"--tether.authz.key-reload=PT1S", "--tether.authz.token-purge-interval=PT1S")) {
 			int port = Integer.parseInt(authz.getEnvironment().getProperty("local.server.port"));
 			int management = Integer.parseInt(authz.getEnvironment().getProperty("local.management.port"));
 			String base = "http://127.0.0.1:" + management;
@@ -95,6 +101,10 @@ class ManagementPortIT {
 			assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
 			assertThat(metrics.body()).contains("jvm_memory_used_bytes")
 				.contains("tether_authz_tokens_refused_total{reason=\"invalid_client\"} 1.0");
+			for (String job : List.of("authz-signing-key-rotation", "authz-signing-key-reload", "authz-token-purge")) {
+				assertThat(lastSuccess(base, job)).as(job)
+					.isBetween(Instant.now().minusSeconds(60).getEpochSecond(), Instant.now().getEpochSecond());
+			}
 
 			for (InetAddress address : NetworkInterface.networkInterfaces()
 				.flatMap(NetworkInterface::inetAddresses)
@@ -103,6 +113,25 @@ class ManagementPortIT {
 				assertThatExceptionOfType(ConnectException.class).as(address.toString())
 					.isThrownBy(() -> connect(address, management));
 			}
+		}
+	}
+
+	/**
+	 * The job's {@code tether_job_last_success_seconds} once it has run (within 30 s).
+	 */
+	private long lastSuccess(String base, String job) throws IOException, InterruptedException {
+		Pattern gauge = Pattern.compile(
+				"^tether_job_last_success_seconds\\{job=\"" + Pattern.quote(job) + "\",replica=\"[^\"]+\"} (\\S+)$",
+				Pattern.MULTILINE);
+		Instant deadline = Instant.now().plusSeconds(30);
+		while (true) {
+			String body = get(this.plain, URI.create(base + "/actuator/prometheus")).body();
+			Matcher matcher = gauge.matcher(body);
+			if (matcher.find()) {
+				return (long) Double.parseDouble(matcher.group(1));
+			}
+			assertThat(Instant.now()).as(job + " has no last success gauge:\n" + body).isBefore(deadline);
+			Thread.sleep(200);
 		}
 	}
 

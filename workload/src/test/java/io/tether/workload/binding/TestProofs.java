@@ -20,11 +20,11 @@ import com.nimbusds.jose.util.JSONObjectUtils;
  * DPoP proofs built field by field, so that a test can make exactly one thing wrong,
  * including what a well-behaved library refuses to produce (alg none, a private jwk).
  */
-final class TestProofs {
+public final class TestProofs {
 
 	final ECKey key;
 
-	TestProofs() {
+	public TestProofs() {
 		try {
 			this.key = new ECKeyGenerator(Curve.P_256).generate();
 		}
@@ -33,7 +33,7 @@ final class TestProofs {
 		}
 	}
 
-	String thumbprint() {
+	public String thumbprint() {
 		try {
 			return this.key.computeThumbprint("SHA-256").toString();
 		}
@@ -42,7 +42,7 @@ final class TestProofs {
 		}
 	}
 
-	Map<String, Object> header() {
+	public Map<String, Object> header() {
 		Map<String, Object> header = new LinkedHashMap<>();
 		header.put("typ", "dpop+jwt");
 		header.put("alg", "ES256");
@@ -50,7 +50,7 @@ final class TestProofs {
 		return header;
 	}
 
-	Map<String, Object> claims(String method, String uri, Instant iat, String accessToken) {
+	public Map<String, Object> claims(String method, String uri, Instant iat, String accessToken) {
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put("jti", java.util.UUID.randomUUID().toString());
 		claims.put("htm", method);
@@ -62,12 +62,12 @@ final class TestProofs {
 		return claims;
 	}
 
-	String proof(String method, String uri, Instant iat, String accessToken) {
+	public String proof(String method, String uri, Instant iat, String accessToken) {
 		return sign(header(), claims(method, uri, iat, accessToken));
 	}
 
 	/** Signs with ES256 and this key, whatever the header says. */
-	String sign(Map<String, Object> header, Map<String, Object> claims) {
+	public String sign(Map<String, Object> header, Map<String, Object> claims) {
 		try {
 			return sign(header, claims, new ECDSASigner(this.key), JWSAlgorithm.ES256);
 		}

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -43,6 +44,9 @@ public final class TestRequests {
 					case "getHeaders" -> Collections.enumeration(values(headers, (String) args[0]));
 					case "getAttribute" -> mutable.get((String) args[0]);
 					case "setAttribute" -> mutable.put((String) args[0], args[1]);
+					case "removeAttribute" -> mutable.remove((String) args[0]);
+					case "getDispatcherType" -> DispatcherType.REQUEST;
+					case "getSession" -> null;
 					default -> throw new UnsupportedOperationException(method2.getName());
 				});
 	}
@@ -56,13 +60,20 @@ public final class TestRequests {
 			.orElse(List.of());
 	}
 
-	/** A response that records status and headers into the given map ("status" key). */
+	/**
+	 * A response that records status and headers into the given map ("status" key, and
+	 * "sendError" when the status came from {@code sendError}).
+	 */
 	public static HttpServletResponse response(Map<String, String> recorded) {
 		return (HttpServletResponse) Proxy.newProxyInstance(TestRequests.class.getClassLoader(),
 				new Class<?>[] { HttpServletResponse.class }, (proxy, method, args) -> {
 					switch (method.getName()) {
 						case "setHeader" -> recorded.put((String) args[0], (String) args[1]);
-						case "sendError" -> recorded.put("status", String.valueOf(args[0]));
+						case "setStatus" -> recorded.put("status", String.valueOf(args[0]));
+						case "sendError" -> {
+							recorded.put("status", String.valueOf(args[0]));
+							recorded.put("sendError", "true");
+						}
 						default -> throw new UnsupportedOperationException(method.getName());
 					}
 					return null;

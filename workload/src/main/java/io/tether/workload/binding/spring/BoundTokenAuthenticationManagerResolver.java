@@ -1,7 +1,6 @@
 package io.tether.workload.binding.spring;
 
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Objects;
 
 import io.tether.workload.binding.BoundTokenVerifier;
@@ -12,8 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
@@ -22,14 +19,19 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
  * verified by {@link BoundTokenVerifier} against that request's client certificate, so a
  * token without {@code cnf}, or bound to another certificate, is refused. Spring's entry
  * point answers {@code 401} with {@code WWW-Authenticate: Bearer error="invalid_token"}.
+ * <p>
+ * Only {@code Authorization: Bearer} reaches this manager, so a DPoP-bound token
+ * ({@code cnf.jkt}) is refused here, as RFC 9449 §7.2 wants of a DPoP token presented as
+ * a bearer token. For {@code Authorization: DPoP} add
+ * {@link DpopBoundTokenAuthenticationFilter} with the same verifier:
  *
  * <pre>
  * http.oauth2ResourceServer((server) -&gt; server
- * 		.authenticationManagerResolver(new BoundTokenAuthenticationManagerResolver(verifier, certificates)));
+ * 		.authenticationManagerResolver(new BoundTokenAuthenticationManagerResolver(verifier, certificates)))
+ * 	.addFilterBefore(new DpopBoundTokenAuthenticationFilter(verifier, certificates),
+ * 		BearerTokenAuthenticationFilter.class);
  * </pre> Unlike Spring's own JWT support, which checks {@code cnf} only when a token has
- * one, this refuses unbound tokens unless the verifier allows them. DPoP-bound tokens
- * ({@code cnf.jkt}) are refused here, since only a bearer token reaches this manager: use
- * {@link io.tether.workload.binding.BoundTokenFilter} for them. Thread-safe.
+ * one, this refuses unbound tokens unless the verifier allows them. Thread-safe.
  */
 public final class BoundTokenAuthenticationManagerResolver
 		implements AuthenticationManagerResolver<HttpServletRequest> {
@@ -58,12 +60,7 @@ public final class BoundTokenAuthenticationManagerResolver
 			try {
 				X509Certificate certificate = this.certificates.resolve(request).orElse(null);
 				VerifiedToken token = this.verifier.verify(bearer.getToken(), certificate);
-				List<GrantedAuthority> authorities = token.scopes()
-					.stream()
-					.sorted()
-					.map((scope) -> (GrantedAuthority) new SimpleGrantedAuthority("SCOPE_" + scope))
-					.toList();
-				BoundTokenAuthentication result = new BoundTokenAuthentication(token, authorities);
+				BoundTokenAuthentication result = BoundTokenAuthentication.of(token);
 				result.setDetails(bearer.getDetails());
 				return result;
 			}
