@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -29,11 +33,14 @@ import io.tether.pki.Pem;
 import io.tether.pki.Thumbprints;
 import io.tether.pki.TlsContexts;
 import io.tether.pki.testing.Commands;
+import io.tether.pki.testing.SignInBrowser;
 import io.tether.workload.PemFileCredentialSource;
 import io.tether.workload.binding.BoundTokenClient;
 import io.tether.workload.binding.BoundTokenFilter;
 import io.tether.workload.binding.BoundTokenVerifier;
 import io.tether.workload.binding.ClientCertificateResolver;
+import io.tether.workload.binding.DpopProofVerifier;
+import io.tether.workload.binding.InMemoryDpopReplayStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +57,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuthzIT {
 
 	private static final String TD = TetherServer.TRUST_DOMAIN;
+
+	private static final String PASSWORD = "alice's long passphrase";
 
 	private Path work;
 
@@ -74,6 +83,11 @@ class AuthzIT {
 		this.ca.createEntry(id("ns/revoked"), "host-authz", List.of(), "PT10M");
 		startAgent("host-authz", List.of("authz", "orders", "client", "other", "revoked"));
 
+		// a person who signs in for the CLI, with the hash the CLI makes
+		TetherCommand.Result hash = new TetherCommand(this.work, Map.of()).runWithInput(PASSWORD + "\n",
+				"password-hash", "--cost", "10");
+		assertThat(hash.exitCode()).as(hash.toString()).isZero();
+
 		int port = RunningProcess.freePort();
 		this.authz = "https://localhost:" + port;
 		Path credentials = this.work.resolve("authz");
@@ -86,8 +100,11 @@ class AuthzIT {
 				"--tether.authz.credentials.bundle=" + credentials.resolve("bundle.pem"),
 				"--tether.authz.status-cache-ttl=PT1S", "--tether.authz.data-dir=" + this.work.resolve("authz-data"),
 				"--tether.authz.clients[0].spiffe-id-prefix=spiffe://" + TD + "/ns/",
-				"--tether.authz.clients[0].scopes[0]=orders.read", "--tether.authz.clients[0].audiences[0]=orders"),
-				this.work.resolve("authz.log"));
+				"--tether.authz.clients[0].scopes[0]=orders.read", "--tether.authz.clients[0].audiences[0]=orders",
+				"--tether.authz.public-clients[0].client-id=tether-cli",
+				"--tether.authz.public-clients[0].scopes[0]=orders.read",
+				"--tether.authz.public-clients[0].audiences[0]=orders", "--tether.authz.users[0].name=alice",
+				"--tether.authz.users[0].password=" + hash.out().strip()), this.work.resolve("authz.log"));
 		this.processes.add(server);
 		server.awaitLog("Started TetherAuthzApplication", Duration.ofSeconds(120));
 
@@ -96,6 +113,8 @@ class AuthzIT {
 				BoundTokenVerifier.fromJwkSetUri(URI.create(this.authz + "/oauth2/jwks"), context(orders))
 					.issuer(this.authz)
 					.audience("orders")
+					.dpop(DpopProofVerifier.withReplayStore(new InMemoryDpopReplayStore(1000, Clock.systemUTC()))
+						.build())
 					.build());
 	}
 
@@ -174,6 +193,80 @@ class AuthzIT {
 			.contains("invalid_token", "another certificate");
 		assertThat(call(anonymous(), token).statusCode()).isEqualTo(401);
 		assertThat(call(http, alterCnf(token)).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void aPersonAtATerminalSignsInGetsADpopBoundTokenAndCallsWithAProofPerRequest() throws Exception {
+		Path key = this.work.resolve("alice/dpop-key.pem");
+		TetherCommand cli = new TetherCommand(this.work, Map.of("HOME", this.work.resolve("alice").toString()));
+		TetherCommand.Running get = cli.start(null, "token", "get", "--dpop", "--authz", this.authz, "--bundle",
+				this.work.resolve("client/bundle.pem").toString(), "--scope", "orders.read", "--dpop-key",
+				key.toString(), "-o", "json");
+		Pattern address = Pattern.compile("https://\\S+/oauth2/authorize\\?\\S+");
+		RunningProcess.await("the sign-in address on stderr", Duration.ofSeconds(30),
+				() -> address.matcher(get.errSoFar()).find());
+		Matcher found = address.matcher(get.errSoFar());
+		assertThat(found.find()).isTrue();
+
+		// the person's browser: signs in, and is sent back to the CLI's loopback listener
+		List<X509Certificate> anchors = Pem.readCertificates(Files.readString(this.work.resolve("client/bundle.pem")));
+		try (SignInBrowser browser = new SignInBrowser(anchors); HttpClient loopback = HttpClient.newHttpClient()) {
+			SignInBrowser.Landing landing = browser.open(URI.create(found.group()), "alice", PASSWORD);
+			assertThat(landing.uri().getHost()).as(String.valueOf(landing.body())).isEqualTo("127.0.0.1");
+			HttpResponse<String> back = loopback.send(HttpRequest.newBuilder(landing.uri()).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(back.body()).contains("Signed in");
+		}
+		TetherCommand.Result result = get.await(Duration.ofSeconds(30));
+		assertThat(result.exitCode()).as(result.toString()).isZero();
+		JsonNode printed = TetherServer.JSON.readTree(result.out());
+		assertThat(printed.get("token_type").asString()).isEqualTo("DPoP");
+		String token = printed.get("access_token").asString();
+		JsonNode claims = claims(token);
+		assertThat(claims.get("sub").asString()).isEqualTo("alice");
+		assertThat(claims.get("client_id").asString()).isEqualTo("tether-cli");
+		assertThat(claims.get("cnf").get("jkt").asString()).isEqualTo(printed.get("jkt").asString());
+		assertThat(claims.get("cnf").has("x5t#S256")).isFalse();
+
+		// each call with a fresh proof from the same key; no client certificate needed
+		String proof = proof(cli, key, token);
+		HttpResponse<String> ok = callWithDpop(token, proof);
+		assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+		assertThat(ok.body()).isEqualTo("orders for alice");
+		assertThat(callWithDpop(token, proof(cli, key, token)).statusCode()).isEqualTo(200);
+
+		HttpResponse<String> replayed = callWithDpop(token, proof);
+		assertThat(replayed.statusCode()).isEqualTo(401);
+		assertThat(replayed.headers().firstValue("WWW-Authenticate")).get()
+			.asString()
+			.startsWith("DPoP error=\"invalid_dpop_proof\"");
+		assertThat(callWithDpop(token, proofWithNewKey(cli, token)).statusCode())
+			.as("a proof from another key than the token's")
+			.isEqualTo(401);
+		assertThat(call(anonymous(), token).statusCode()).as("the DPoP token as a bearer token").isEqualTo(401);
+	}
+
+	private String proof(TetherCommand cli, Path key, String token) {
+		TetherCommand.Result proof = cli.run("token", "proof", "--dpop-key", key.toString(), "--url",
+				this.resources.uri().toString(), "--token", token);
+		assertThat(proof.exitCode()).as(proof.toString()).isZero();
+		return proof.out().strip();
+	}
+
+	private String proofWithNewKey(TetherCommand cli, String token) throws Exception {
+		Path other = this.work.resolve("mallory/dpop-key.pem");
+		Files.createDirectories(other.getParent());
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+		generator.initialize(new ECGenParameterSpec("secp256r1"));
+		Files.writeString(other, Pem.write(generator.generateKeyPair().getPrivate()));
+		return proof(cli, other, token);
+	}
+
+	private HttpResponse<String> callWithDpop(String token, String proof) throws Exception {
+		return anonymous().send(HttpRequest.newBuilder(this.resources.uri())
+			.header("Authorization", "DPoP " + token)
+			.header("DPoP", proof)
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test

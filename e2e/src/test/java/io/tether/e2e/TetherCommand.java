@@ -1,9 +1,11 @@
 package io.tether.e2e;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,22 @@ final class TetherCommand {
 	}
 
 	Result run(String... args) {
+		return runWithInput(null, args);
+	}
+
+	/**
+	 * Runs a command with {@code input} on its standard input ({@code null}: none).
+	 */
+	Result runWithInput(String input, String... args) {
+		Running running = start(input, args);
+		return running.await(Duration.ofSeconds(60));
+	}
+
+	/**
+	 * Starts a command that runs on while the test does its part (a sign-in in a browser,
+	 * say); {@link Running#await} collects it.
+	 */
+	Running start(String input, String... args) {
 		// as bin/tether starts it: C1 only, serial GC, a class-data archive made by the
 		// first run
 		List<String> command = new ArrayList<>(List.of(System.getProperty("tether.java"), "-XX:TieredStopAtLevel=1",
@@ -56,21 +74,51 @@ final class TetherCommand {
 			builder.environment().remove("TETHER_CONFIG");
 			builder.environment().putAll(this.environment);
 			Process process = builder.start();
-			process.getOutputStream().close();
-			if (!process.waitFor(60, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				throw new AssertionError("tether " + String.join(" ", args) + " did not finish within 60 s");
+			try (OutputStream stdin = process.getOutputStream()) {
+				if (input != null) {
+					stdin.write(input.getBytes(StandardCharsets.UTF_8));
+				}
 			}
-			return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-					Files.readString(err, StandardCharsets.UTF_8));
+			return new Running(process, String.join(" ", args), out, err);
 		}
 		catch (IOException ex) {
 			throw new AssertionError("Cannot run tether " + String.join(" ", args), ex);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("interrupted");
+	}
+
+	/**
+	 * A command still running, its output in files.
+	 */
+	record Running(Process process, String args, Path out, Path err) {
+
+		/** What it has written to stderr so far. */
+		String errSoFar() {
+			try {
+				return Files.readString(this.err, StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				throw new AssertionError(ex);
+			}
 		}
+
+		Result await(Duration timeout) {
+			try {
+				if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+					this.process.destroyForcibly();
+					throw new AssertionError("tether " + this.args + " did not finish within " + timeout);
+				}
+				return new Result(this.process.exitValue(), Files.readString(this.out, StandardCharsets.UTF_8),
+						Files.readString(this.err, StandardCharsets.UTF_8));
+			}
+			catch (IOException ex) {
+				throw new AssertionError("Cannot read the output of tether " + this.args, ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError("interrupted");
+			}
+		}
+
 	}
 
 }
