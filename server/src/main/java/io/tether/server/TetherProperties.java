@@ -151,8 +151,11 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 
 	/**
 	 * @param joinTokenPurge the job that deletes long-expired join tokens
+	 * @param certificateRetention the job that deletes long-expired certificate records
+	 * @param auditRetention the job that deletes old audit events
 	 */
-	public record Jobs(@DefaultValue JoinTokenPurge joinTokenPurge) {
+	public record Jobs(@DefaultValue JoinTokenPurge joinTokenPurge,
+			@DefaultValue CertificateRetention certificateRetention, @DefaultValue AuditRetention auditRetention) {
 
 		/**
 		 * @param interval how often it runs, once across replicas
@@ -162,6 +165,50 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		 */
 		public record JoinTokenPurge(@DefaultValue("PT1H") Duration interval,
 				@DefaultValue("PT50M") Duration lockAtLeast, @DefaultValue("P1D") Duration retention) {
+		}
+
+		/**
+		 * @param interval how often it runs, once across replicas
+		 * @param retention how long after its {@code notAfter} a certificate's record is
+		 * kept (a revoked one at least as long as a CRL is valid, so no published CRL
+		 * lists a serial the server no longer knows); {@code 0} keeps every record
+		 * @param batch rows deleted per transaction, so no transaction holds many rows
+		 */
+		public record CertificateRetention(@DefaultValue("PT10M") Duration interval,
+				@DefaultValue("P3D") Duration retention, @DefaultValue("1000") int batch) {
+
+			public CertificateRetention {
+				requireRetention("certificate-retention", interval, retention, batch);
+			}
+
+		}
+
+		/**
+		 * @param interval how often it runs, once across replicas
+		 * @param retention how long an audit event is kept ({@code 0} keeps every event);
+		 * export the log first if it must be kept longer elsewhere
+		 * @param batch rows deleted per transaction
+		 */
+		public record AuditRetention(@DefaultValue("PT1H") Duration interval, @DefaultValue("P365D") Duration retention,
+				@DefaultValue("1000") int batch) {
+
+			public AuditRetention {
+				requireRetention("audit-retention", interval, retention, batch);
+			}
+
+		}
+
+		private static void requireRetention(String job, Duration interval, Duration retention, int batch) {
+			if (interval.isNegative() || interval.isZero()) {
+				throw new IllegalArgumentException("tether.jobs." + job + ".interval must be positive");
+			}
+			if (retention.isNegative()) {
+				throw new IllegalArgumentException(
+						"tether.jobs." + job + ".retention must be zero (keep everything) or positive");
+			}
+			if (batch < 1 || batch > 100_000) {
+				throw new IllegalArgumentException("tether.jobs." + job + ".batch must be 1 to 100000");
+			}
 		}
 
 	}

@@ -253,8 +253,12 @@ class RotationPlanTest {
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
 				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
-				new TetherProperties.Jobs(new TetherProperties.Jobs.JoinTokenPurge(Duration.ofHours(1),
-						Duration.ofMinutes(50), Duration.ofDays(1))),
+				new TetherProperties.Jobs(
+						new TetherProperties.Jobs.JoinTokenPurge(Duration.ofHours(1), Duration.ofMinutes(50),
+								Duration.ofDays(1)),
+						new TetherProperties.Jobs.CertificateRetention(Duration.ofMinutes(10), Duration.ofDays(3),
+								1000),
+						new TetherProperties.Jobs.AuditRetention(Duration.ofHours(1), Duration.ofDays(365), 1000)),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
 						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
 				new TetherProperties.Metrics(Duration.ofSeconds(30)), new TetherProperties.JwtSvid(
