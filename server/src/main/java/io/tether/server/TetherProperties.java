@@ -90,13 +90,18 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param allowedKeyTypes key types a CSR may carry
 	 * @param allowedDnsSuffixes when not empty, every requested DNS name must equal one
 	 * of these or end with {@code .} + one of them
+	 * @param warmup how long the issuance path runs in memory at start, before the port
+	 * opens, so that the first requests find it compiled ({@code 0}: not at all)
 	 */
 	public record Issuance(@DefaultValue("PT24H") Duration maxTtl, @DefaultValue("PT1M") Duration minTtl,
 			@DefaultValue("PT1H") Duration defaultTtl, @DefaultValue( {
 					"ec-p256", "ec-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096" }) List<String> allowedKeyTypes,
-			@DefaultValue List<String> allowedDnsSuffixes){
+			@DefaultValue List<String> allowedDnsSuffixes, @DefaultValue("PT2S") Duration warmup){
 
 		public Issuance {
+			if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
+				throw new IllegalArgumentException("tether.issuance.warmup must be 0 to 1 minute");
+			}
 			if (minTtl.isNegative() || minTtl.isZero() || maxTtl.compareTo(minTtl) < 0) {
 				throw new IllegalArgumentException(
 						"tether.issuance.min-ttl must be positive and not above tether.issuance.max-ttl");

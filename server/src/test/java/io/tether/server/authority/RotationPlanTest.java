@@ -249,7 +249,8 @@ class RotationPlanTest {
 			Duration maxTtl) {
 		return new TetherProperties(Path.of("data"), "example.org", null, null,
 				new TetherProperties.Ca(rootTtl, intermediateTtl, check),
-				new TetherProperties.Issuance(maxTtl, Duration.ofMinutes(1), Duration.ofHours(1), List.of(), List.of()),
+				new TetherProperties.Issuance(maxTtl, Duration.ofMinutes(1), Duration.ofHours(1), List.of(), List.of(),
+						Duration.ZERO),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
 				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
