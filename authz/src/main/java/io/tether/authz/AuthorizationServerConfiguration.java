@@ -154,6 +154,8 @@ class AuthorizationServerConfiguration {
 				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
 						PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize"))
 				.defaultAuthenticationEntryPointFor(AuthorizationServerConfiguration::unauthenticatedClient,
+						PathPatternRequestMatcher.withDefaults().matcher("/oauth2/**"))
+				.defaultAuthenticationEntryPointFor(AuthorizationServerConfiguration::unauthenticated,
 						AnyRequestMatcher.INSTANCE));
 		return http.build();
 	}
@@ -163,10 +165,21 @@ class AuthorizationServerConfiguration {
 		response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
 		response.setHeader("WWW-Authenticate", "Bearer");
 		response.setContentType("application/json");
+		response.setCharacterEncoding("UTF-8");
 		response.getWriter()
 			.write("{\"error\":\"invalid_client\",\"error_description\":\"No client authentication: a workload "
 					+ "presents its certificate (tls_client_auth); a public client redeems a code with its PKCE "
 					+ "verifier\"}");
+	}
+
+	private static void unauthenticated(HttpServletRequest request, HttpServletResponse response,
+			AuthenticationException exception) throws IOException {
+		response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+		response.setContentType("application/problem+json");
+		response.setCharacterEncoding("UTF-8");
+		response.getWriter()
+			.write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"Nothing is "
+					+ "served here without authentication: the OAuth endpoints are under /oauth2/\"}");
 	}
 
 	/**

@@ -165,6 +165,20 @@ class PublicClientIT {
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
 		assertThat(JSON.readTree(response.body()).get("error").asString()).isEqualTo("invalid_client");
+
+		HttpResponse<String> elsewhere = this.http.send(
+				HttpRequest.newBuilder(AuthzFixture.uri(this.authz, "/nothing-here")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(elsewhere.statusCode()).isEqualTo(401);
+		assertThat(elsewhere.headers().firstValue("Content-Type")).get()
+			.asString()
+			.startsWith("application/problem+json");
+		HttpResponse<String> forged = this.http.send(HttpRequest.newBuilder(AuthzFixture.uri(this.authz, "/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("username=alice&password=x"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(forged.statusCode()).as("a sign-in without the form's CSRF token").isEqualTo(403);
+		assertThat(forged.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
 	}
 
 	private SignInBrowser.Landing signIn(String user, String password, String scope, String verifier,

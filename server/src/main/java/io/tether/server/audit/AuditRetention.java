@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 import io.tether.server.TetherProperties;
+import io.tether.server.jobs.BatchDeletes;
 import io.tether.server.jobs.JobRuns;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 
@@ -65,20 +66,13 @@ class AuditRetention {
 	 */
 	int purge() {
 		Instant before = this.clock.instant().minus(this.settings.retention());
-		int total = 0;
-		int deleted;
-		do {
-			deleted = this.jdbc.update(
-					"delete from audit_event where id in (select id from audit_event"
-							+ " where occurred_at < ? order by id fetch first " + this.settings.batch() + " rows only)",
-					Timestamp.from(before));
-			total += deleted;
-		}
-		while (deleted == this.settings.batch());
+		int total = BatchDeletes.delete(this.jdbc,
+				"delete from audit_event where id in (select id from audit_event"
+						+ " where occurred_at < ? order by id fetch first %d rows only)",
+				this.settings.batch(), Timestamp.from(before));
 		if (total > 0) {
-			int count = total;
 			this.transactions.executeWithoutResult((status) -> this.audit.record(AuditLog.SYSTEM, "audit.purged", null,
-					"count=" + count + " occurredBefore=" + before));
+					"count=" + total + " occurredBefore=" + before));
 		}
 		return total;
 	}

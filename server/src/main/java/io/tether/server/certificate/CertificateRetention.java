@@ -7,6 +7,7 @@ import java.time.Instant;
 
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
+import io.tether.server.jobs.BatchDeletes;
 import io.tether.server.jobs.JobRuns;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 
@@ -82,22 +83,15 @@ class CertificateRetention {
 		Duration revokedRetention = (this.crlValidity.compareTo(this.settings.retention()) > 0) ? this.crlValidity
 				: this.settings.retention();
 		Timestamp revokedExpiredBefore = Timestamp.from(now.minus(revokedRetention));
-		int total = 0;
-		int deleted;
-		do {
-			deleted = this.jdbc.update(
-					"delete from certificate where serial_number in (select c.serial_number"
-							+ " from certificate c where c.not_after < ? and (c.status <> 'REVOKED' or c.not_after < ?)"
-							+ " and not exists (select 1 from agent a where a.certificate_serial = c.serial_number)"
-							+ " fetch first " + this.settings.batch() + " rows only)",
-					expiredBefore, revokedExpiredBefore);
-			total += deleted;
-		}
-		while (deleted == this.settings.batch());
+		int total = BatchDeletes.delete(this.jdbc,
+				"delete from certificate where serial_number in (select"
+						+ " c.serial_number from certificate c where c.not_after < ? and (c.status <> 'REVOKED' or"
+						+ " c.not_after < ?) and not exists (select 1 from agent a where a.certificate_serial ="
+						+ " c.serial_number) fetch first %d rows only)",
+				this.settings.batch(), expiredBefore, revokedExpiredBefore);
 		if (total > 0) {
-			int count = total;
 			this.transactions.executeWithoutResult((status) -> this.audit.record(AuditLog.SYSTEM, "certificate.purged",
-					null, "count=" + count + " expiredBefore=" + expiredBefore.toInstant()));
+					null, "count=" + total + " expiredBefore=" + expiredBefore.toInstant()));
 		}
 		return total;
 	}
