@@ -597,8 +597,13 @@ public class FleetSim {
 				return null;
 			}));
 		}
-		for (Future<?> future : futures) {
-			future.get();
+		// progress of a long setup (100,000 entries), so that a slow one shows early
+		long start = System.nanoTime();
+		for (int i = 0; i < futures.size(); i++) {
+			futures.get(i).get();
+			if (count >= 5000 && (i + 1) % (count / 10) == 0) {
+				System.out.printf("setup: %d/%d after %.0f s%n", i + 1, count, (System.nanoTime() - start) / 1e9);
+			}
 		}
 	}
 
