@@ -168,7 +168,8 @@ public class FleetSim {
 		Stats stats = new Stats();
 		Sample before = db.sample();
 		Proc.Reading cpuBefore = proc.read();
-		System.out.printf("before: certificate rows=%d database=%s%n", before.rows, mib(before.bytes));
+		System.out.printf("before: certificate rows=%d audit rows=%d database=%s%n", before.rows, before.auditRows,
+				mib(before.bytes));
 		ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(workers);
 		pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		long start = System.nanoTime();
@@ -198,9 +199,9 @@ public class FleetSim {
 				Sample sample = db.sample();
 				long attempts = stats.attempts();
 				System.out.printf("t=%4.0fs requests=%d (%.1f/s in the last %.0f s) ok=%d failed=%d lag max=%.1fs "
-						+ "certificate rows=%d database=%s%n", (now - start) / 1e9, attempts,
+						+ "certificate rows=%d audit rows=%d database=%s%n", (now - start) / 1e9, attempts,
 						(attempts - lastAttempts) / ((now - lastAt) / 1e9), (now - lastAt) / 1e9, stats.ok(),
-						stats.failed(), stats.maxLagNanos.get() / 1e9, sample.rows, mib(sample.bytes));
+						stats.failed(), stats.maxLagNanos.get() / 1e9, sample.rows, sample.auditRows, mib(sample.bytes));
 				lastAttempts = attempts;
 				lastAt = now;
 				nextSample += sampleEvery;
@@ -217,8 +218,8 @@ public class FleetSim {
 			System.out.printf("server: cpu %.1f s in the window (%.2f cores on average), peak RSS (VmHWM) %s, RSS now %s%n",
 					cpu, cpu / seconds, mib(cpuAfter.hwmBytes), mib(cpuAfter.rssBytes));
 		}
-		System.out.printf("database: size %s -> %s, certificate rows %d -> %d%n", mib(before.bytes), mib(after.bytes),
-				before.rows, after.rows);
+		System.out.printf("database: size %s -> %s, certificate rows %d -> %d, audit rows %d -> %d%n",
+				mib(before.bytes), mib(after.bytes), before.rows, after.rows, before.auditRows, after.auditRows);
 		System.exit(0);
 	}
 
@@ -464,7 +465,7 @@ public class FleetSim {
 		return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
 	}
 
-	record Sample(long rows, long bytes) {
+	record Sample(long rows, long auditRows, long bytes) {
 	}
 
 	/** Reads the certificate table's row count and the database size with psql. */
@@ -472,21 +473,22 @@ public class FleetSim {
 
 		Sample sample() {
 			if (this.database == null) {
-				return new Sample(-1, -1);
+				return new Sample(-1, -1, -1);
 			}
 			try {
 				Process process = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", this.database,
-						"-Atc", "select (select count(*) from certificate) || ' ' || pg_database_size(current_database())")
+						"-Atc", "select (select count(*) from certificate) || ' ' || (select count(*) from audit_event) || ' ' "
+								+ "|| pg_database_size(current_database())")
 					.redirectErrorStream(true)
 					.start();
 				String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
 				process.waitFor();
 				String[] parts = out.split(" ");
-				return new Sample(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+				return new Sample(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
 			}
 			catch (IOException | InterruptedException | RuntimeException ex) {
 				System.err.println("psql failed: " + ex);
-				return new Sample(-1, -1);
+				return new Sample(-1, -1, -1);
 			}
 		}
 
