@@ -220,6 +220,7 @@ public class FleetSim {
 		}
 		System.out.printf("database: size %s -> %s, certificate rows %d -> %d, audit rows %d -> %d%n",
 				mib(before.bytes), mib(after.bytes), before.rows, after.rows, before.auditRows, after.auditRows);
+		System.out.println("database: largest tables (with indexes and TOAST): " + db.tables());
 		System.exit(0);
 	}
 
@@ -470,6 +471,31 @@ public class FleetSim {
 
 	/** Reads the certificate table's row count and the database size with psql. */
 	record Db(String database) {
+
+		String tables() {
+			return psql("select string_agg(relname || '=' || pg_size_pretty(pg_total_relation_size(oid)), ' ' "
+					+ "order by pg_total_relation_size(oid) desc) from (select oid, relname from pg_class "
+					+ "where relkind = 'r' and relnamespace = 'public'::regnamespace "
+					+ "order by pg_total_relation_size(oid) desc limit 4) t");
+		}
+
+		String psql(String query) {
+			if (this.database == null) {
+				return "?";
+			}
+			try {
+				Process process = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", this.database,
+						"-Atc", query)
+					.redirectErrorStream(true)
+					.start();
+				String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+				process.waitFor();
+				return out;
+			}
+			catch (IOException | InterruptedException ex) {
+				return "psql failed: " + ex;
+			}
+		}
 
 		Sample sample() {
 			if (this.database == null) {
