@@ -241,6 +241,8 @@ public class FleetSim {
 			}
 			this.stats.lag(begin - dueNanos);
 			boolean first = workload.notAfter == null;
+			// latency is the request's alone, not the key generation or CSR signing before it
+			long sent = begin;
 			String outcome;
 			try {
 				if (workload.keys == null) {
@@ -248,12 +250,13 @@ public class FleetSim {
 				}
 				String body = "{\"entryId\":" + quote(workload.entryId) + ",\"csr\":"
 						+ quote(csr(workload.keys, workload.spiffeId)) + "}";
+				sent = System.nanoTime();
 				Response response = send(workload.agent.sockets, "POST", "/v1/agents/self/certificates", body, null);
 				if (response.status / 100 == 2) {
 					Instant received = Instant.now();
 					workload.notAfter = Instant.parse(field(response.body, "notAfter"));
 					workload.failures = 0;
-					this.stats.ok(first, System.nanoTime() - begin);
+					this.stats.ok(first, System.nanoTime() - sent);
 					schedule(workload, System.nanoTime() + untilRenewal(received, workload.notAfter, received).toNanos());
 					return;
 				}
@@ -262,7 +265,7 @@ public class FleetSim {
 			catch (Exception ex) {
 				outcome = ex.getClass().getSimpleName();
 			}
-			this.stats.failed(first, outcome, System.nanoTime() - begin);
+			this.stats.failed(first, outcome, System.nanoTime() - sent);
 			workload.failures++;
 			Duration left = (workload.notAfter != null) ? Duration.between(Instant.now(), workload.notAfter) : null;
 			schedule(workload, System.nanoTime() + backoff(workload.failures, left).toNanos());
