@@ -69,8 +69,9 @@ SQL
 openssl ecparam -genkey -name prime256v1 -noout -out "$work/workload-key.pem"
 openssl req -new -key "$work/workload-key.pem" -subj "/" -out "$work/workload.csr"
 
+# an external database wants a key-encryption key supplied, not generated next to the data
 start_tether "$tether_port" SPRING_DATASOURCE_URL="jdbc:postgresql://$pg_host:$pg_port/$tether_db" \
-	SPRING_DATASOURCE_USERNAME="$pg_user"
+	SPRING_DATASOURCE_USERNAME="$pg_user" TETHER_KEK="$(openssl rand -base64 32)"
 admin="$work/tether/admin"
 
 # cfssl's signing CA, shared by both cfssl servers

@@ -14,7 +14,7 @@ trap bench_cleanup EXIT
 
 # start_tether PORT [NAME=VALUE...]: starts bin/tether-server on PORT with data in
 # $work/tether and the given environment, and waits until it serves (3 minutes at most,
-# a first start builds it)
+# a first start builds it) or exits
 start_tether() {
 	local port=$1
 	shift
@@ -24,6 +24,7 @@ start_tether() {
 	pids+=($!)
 	for _ in $(seq 1 180); do
 		grep -q "Tether CA is running" "$work/tether.log" && return 0
+		kill -0 "${pids[-1]}" 2>/dev/null || break
 		sleep 1
 	done
 	cat "$work/tether.log" >&2
