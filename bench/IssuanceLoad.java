@@ -28,8 +28,11 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A closed-loop load generator for certificate issuance: N workers each send one signing
  * request after another for a fixed time, against Tether's POST /v1/certificates (mTLS
- * with the admin credentials) or a peer CA's API (cfssl's /api/v1/cfssl/sign). JDK only,
- * run with the source launcher: see bench/issuance.sh.
+ * with the admin credentials) or a peer CA's API (cfssl's /api/v1/cfssl/sign, over plain
+ * HTTP or, given --ca, --cert and --key, mutual TLS). Options: --target=tether|cfssl,
+ * --label (names the result line), --url, --csr, --concurrency, --seconds, --warmup-seconds, and for mutual TLS --ca (PEM
+ * roots to trust), --cert (PEM chain) and --key (PKCS#8 EC key). JDK only, run with the
+ * source launcher: see bench/issuance.sh.
  */
 public class IssuanceLoad {
 
@@ -42,10 +45,14 @@ public class IssuanceLoad {
 		Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20")));
 
 		HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-		String body;
-		if (target.equals("tether")) {
+		// mutual TLS whenever a client certificate is given: always for Tether, for cfssl
+		// serve when it runs with -mutual-tls-ca
+		if (options.containsKey("cert")) {
 			builder.sslContext(sslContext(Path.of(options.get("ca")), Path.of(options.get("cert")),
 					Path.of(options.get("key"))));
+		}
+		String body;
+		if (target.equals("tether")) {
 			body = "{\"csr\":" + quote(csr) + ",\"spiffeId\":" + quote(options.get("spiffe-id"))
 					+ ",\"ttl\":\"PT1H\"}";
 		}
@@ -74,7 +81,7 @@ public class IssuanceLoad {
 		List<Long> sorted = new ArrayList<>(latencies);
 		Collections.sort(sorted);
 		System.out.printf("target=%s concurrency=%d seconds=%.1f ok=%d failed=%d throughput=%.1f/s p50=%.1fms p99=%.1fms%n",
-				target, concurrency, seconds, ok.get(), failed.get(), ok.get() / seconds, percentile(sorted, 0.50),
+				options.getOrDefault("label", target), concurrency, seconds, ok.get(), failed.get(), ok.get() / seconds, percentile(sorted, 0.50),
 				percentile(sorted, 0.99));
 		if (ok.get() == 0 || failed.get() > 0) {
 			System.exit(1);

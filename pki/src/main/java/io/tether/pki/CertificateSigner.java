@@ -276,7 +276,9 @@ public final class CertificateSigner {
 			ContentSigner signer = new JcaContentSignerBuilder(keyType.signatureAlgorithm())
 				.setProvider(CryptoProviders.bouncyCastle())
 				.build(key);
-			return Pem.toX509(builder.build(signer));
+			// the certificate was just built: no need to parse it back
+			// (SignedX509Certificate)
+			return new SignedX509Certificate(builder.build(signer));
 		}
 		catch (OperatorCreationException ex) {
 			throw new PkiException("Certificate cannot be signed: " + ex.getMessage(), ex);

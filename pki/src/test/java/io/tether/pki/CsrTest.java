@@ -9,18 +9,23 @@ import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.ThrowableAssertAlternative;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -144,6 +149,42 @@ class CsrTest {
 		CertificationRequest forged = new CertificationRequest(ec.getCertificationRequestInfo(),
 				rsa.getSignatureAlgorithm(), rsa.getSignature());
 		Csr csr = Csr.fromDer(forged.getEncoded());
+		assertThatExceptionOfType(InvalidCsrException.class).isThrownBy(csr::verifyProofOfPossession)
+			.satisfies((ex) -> assertThat(ex.isSignatureInvalid()).isTrue());
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "SHA1withECDSA", "SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA" })
+	void verifyProofOfPossessionWhenEcdsaDigestDiffersFromTheKeysDefaultPasses(String algorithm) throws Exception {
+		Csr csr = Csr.fromDer(bouncyCastleCsr(TestKeys.of(KEY_TYPE), algorithm).getEncoded());
+		assertThatNoException().isThrownBy(csr::verifyProofOfPossession);
+	}
+
+	@Test
+	void verifyProofOfPossessionWhenEcPointNotOnCurveFails() throws Exception {
+		CertificationRequest valid = new PKCS10CertificationRequest(
+				Csr.create(TestKeys.of(KEY_TYPE), SPIFFE_ID, List.of()).encoded())
+			.toASN1Structure();
+		CertificationRequestInfo info = valid.getCertificationRequestInfo();
+		byte[] point = info.getSubjectPublicKeyInfo().getPublicKeyData().getBytes();
+		point[point.length - 1] ^= 0x01;
+		CertificationRequestInfo offCurve = new CertificationRequestInfo(info.getSubject(),
+				new SubjectPublicKeyInfo(info.getSubjectPublicKeyInfo().getAlgorithm(), point), info.getAttributes());
+		Csr csr = Csr.fromDer(
+				new CertificationRequest(offCurve, valid.getSignatureAlgorithm(), valid.getSignature()).getEncoded());
+		assertThatExceptionOfType(InvalidCsrException.class).isThrownBy(csr::verifyProofOfPossession)
+			.satisfies((ex) -> assertThat(ex.isSignatureInvalid()).isTrue());
+	}
+
+	@Test
+	void verifyProofOfPossessionWhenSignatureNamesAnotherDigestFails() throws Exception {
+		// signed over SHA-256, labelled SHA-384
+		CertificationRequest valid = new PKCS10CertificationRequest(
+				Csr.create(TestKeys.of(KEY_TYPE), SPIFFE_ID, List.of()).encoded())
+			.toASN1Structure();
+		CertificationRequest relabelled = new CertificationRequest(valid.getCertificationRequestInfo(),
+				new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA384), valid.getSignature());
+		Csr csr = Csr.fromDer(relabelled.getEncoded());
 		assertThatExceptionOfType(InvalidCsrException.class).isThrownBy(csr::verifyProofOfPossession)
 			.satisfies((ex) -> assertThat(ex.isSignatureInvalid()).isTrue());
 	}

@@ -82,6 +82,20 @@ class ServerTlsIT {
 		}
 	}
 
+	@Test
+	void oneConnectionServesMoreRequestsThanTomcatsDefaultCap() throws IOException {
+		try (RunningServer server = start(Map.of())) {
+			// 150 pipelined requests on one TLS connection, the last asking to close:
+			// Tomcat's default cap would close the connection after the hundredth
+			String request = "GET /v1/bundle HTTP/1.1\\r\\nHost: localhost\\r\\n";
+			String command = "{ i=0; while [ $i -lt 149 ]; do printf '" + request + "\\r\\n'; i=$((i+1)); done; "
+					+ "printf '" + request + "Connection: close\\r\\n\\r\\n'; } | openssl s_client -connect localhost:"
+					+ server.port() + " -servername localhost -quiet 2>/dev/null | grep -c '^HTTP/1.1 200'";
+			Commands.Result result = Commands.run(this.dir, "sh", "-c", command);
+			assertThat(result.output().trim()).isEqualTo("150");
+		}
+	}
+
 	private RunningServer start(Map<String, Object> properties) throws IOException {
 		Map<String, Object> all = new HashMap<>(properties);
 		all.put("tether.trust-domain", "tls.example");
