@@ -90,8 +90,9 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param allowedKeyTypes key types a CSR may carry
 	 * @param allowedDnsSuffixes when not empty, every requested DNS name must equal one
 	 * of these or end with {@code .} + one of them
-	 * @param warmup how long the issuance path runs in memory at start, before the port
-	 * opens, so that the first requests find it compiled ({@code 0}: not at all)
+	 * @param warmup how long the issuance path runs in memory at start, before the server
+	 * makes its TLS certificate and opens its port, so that the first requests find it
+	 * compiled ({@code 0}: not at all; read by {@code IssuanceWarmup})
 	 */
 	public record Issuance(@DefaultValue("PT24H") Duration maxTtl, @DefaultValue("PT1M") Duration minTtl,
 			@DefaultValue("PT1H") Duration defaultTtl, @DefaultValue( {

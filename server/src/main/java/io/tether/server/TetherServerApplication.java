@@ -16,7 +16,9 @@ import org.springframework.context.annotation.Bean;
 public class TetherServerApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(TetherServerApplication.class, args);
+		SpringApplication application = new SpringApplication(TetherServerApplication.class);
+		application.addListeners(new IssuanceWarmup());
+		application.run(args);
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
-package io.tether.server.issuance;
+package io.tether.server;
 
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -19,60 +20,60 @@ import io.tether.pki.Pem;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
-import io.tether.server.TetherProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationListener;
 
 /**
- * Runs the issuance path's own work in memory before the HTTPS port opens, so that the
- * JIT has compiled it when the first requests arrive (a fleet reconnecting after a
- * restart arrives all at once): CSR parsing and its signature check with a fresh key per
- * CSR, signing a leaf, PEM and the JSON answer, for {@code tether.issuance.warmup} (2 s
- * by default; {@code 0} skips it). It signs with a throwaway CA made for it and forgotten
- * after: no certificate under the real CA's keys is made, nothing is stored.
+ * Runs the issuance path's own work in memory while the server starts, so that the JIT
+ * has compiled it when the first requests arrive (a fleet reconnecting after a restart
+ * arrives all at once): CSR parsing and its signature check with a fresh key per CSR,
+ * signing a leaf, PEM and the JSON answer, for {@code tether.issuance.warmup} (2 s by
+ * default; {@code 0} skips it). It runs before the application context is refreshed, that
+ * is before the server mints its TLS certificate and opens its port, so it delays the
+ * start but ages no certificate. It signs with a throwaway CA made for it and forgotten
+ * after: no certificate under the real CA's keys is made, and nothing is stored.
  */
-@Component
-class IssuanceWarmup implements SmartLifecycle {
+class IssuanceWarmup implements ApplicationListener<ApplicationPreparedEvent> {
 
 	private static final Logger logger = LoggerFactory.getLogger(IssuanceWarmup.class);
 
 	/** CSRs with keys of their own, used in turn. */
 	private static final int CSRS = 64;
 
-	private final Duration duration;
-
-	private final JsonMapper json;
-
-	private volatile boolean running;
-
-	IssuanceWarmup(TetherProperties properties, JsonMapper json) {
-		this.duration = properties.issuance().warmup();
-		this.json = json;
-	}
-
 	@Override
-	public void start() {
-		this.running = true;
-		if (this.duration.isZero()) {
+	public void onApplicationEvent(ApplicationPreparedEvent event) {
+		Duration duration;
+		try {
+			duration = Binder.get(event.getApplicationContext().getEnvironment())
+				.bind("tether.issuance.warmup", Duration.class)
+				.orElse(Duration.ofSeconds(2));
+		}
+		catch (RuntimeException ex) {
+			// an invalid value stops the start when the properties are bound, with its
+			// name
+			return;
+		}
+		if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofMinutes(1)) > 0) {
 			return;
 		}
 		long started = System.nanoTime();
 		try {
-			int rounds = warm(this.duration);
+			int rounds = warm(duration);
 			logger.info("Issuance path warmed up: {} certificates signed in memory under a throwaway CA in {} ms",
 					rounds, (System.nanoTime() - started) / 1_000_000);
 		}
-		catch (RuntimeException | java.security.GeneralSecurityException ex) {
+		catch (RuntimeException | GeneralSecurityException ex) {
 			// a warm-up that fails costs speed, not correctness
 			logger.warn("Issuance warm-up failed; the first requests will be slower: {}", ex.toString());
 		}
 	}
 
-	private int warm(Duration budget) throws java.security.GeneralSecurityException {
+	private static int warm(Duration budget) throws GeneralSecurityException {
 		SecureRandom random = new SecureRandom();
 		CertificateSigner signer = new CertificateSigner(Clock.systemUTC(), random);
 		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -86,6 +87,7 @@ class IssuanceWarmup implements SmartLifecycle {
 		for (int i = 0; i < CSRS; i++) {
 			csrs.add(Csr.create(generator.generateKeyPair(), spiffeId, List.of()).toPem());
 		}
+		JsonMapper json = JsonMapper.builder().build();
 		long end = System.nanoTime() + budget.toNanos();
 		int rounds = 0;
 		while (System.nanoTime() < end) {
@@ -96,29 +98,10 @@ class IssuanceWarmup implements SmartLifecycle {
 			IssuedCertificate answer = new IssuedCertificate(SerialNumbers.toHex(leaf.getSerialNumber()),
 					spiffeId.toString(), List.of(), leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(),
 					Thumbprints.x5tS256(leaf), Pem.write(List.of(leaf, caCertificate)));
-			this.json.writeValueAsBytes(answer);
+			json.writeValueAsBytes(answer);
 			rounds++;
 		}
 		return rounds;
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	/**
-	 * Before the web server starts ({@code SmartLifecycle.DEFAULT_PHASE - 1024}), that is
-	 * before the port opens.
-	 */
-	@Override
-	public int getPhase() {
-		return 0;
 	}
 
 }
