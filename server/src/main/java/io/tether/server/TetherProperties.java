@@ -93,13 +93,25 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param warmup how long the issuance path runs in memory at start, before the server
 	 * makes its TLS certificate and opens its port, so that the first requests find it
 	 * compiled ({@code 0}: not at all; read by {@code IssuanceWarmup})
+	 * @param commitBatch the most certificates one group commit records (admin and agent
+	 * workload issuance; 1 to 1,000)
+	 * @param commitQueue the most certificates waiting for a group commit; beyond it
+	 * requests are refused with a 503 and {@code Retry-After}
 	 */
 	public record Issuance(@DefaultValue("PT24H") Duration maxTtl, @DefaultValue("PT1M") Duration minTtl,
 			@DefaultValue("PT1H") Duration defaultTtl, @DefaultValue( {
 					"ec-p256", "ec-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096" }) List<String> allowedKeyTypes,
-			@DefaultValue List<String> allowedDnsSuffixes, @DefaultValue("PT2S") Duration warmup){
+			@DefaultValue List<String> allowedDnsSuffixes, @DefaultValue("PT2S") Duration warmup,
+			@DefaultValue("256") int commitBatch, @DefaultValue("8192") int commitQueue){
 
 		public Issuance {
+			if (commitBatch < 1 || commitBatch > 1000) {
+				throw new IllegalArgumentException("tether.issuance.commit-batch must be 1 to 1000");
+			}
+			if (commitQueue < commitBatch) {
+				throw new IllegalArgumentException(
+						"tether.issuance.commit-queue must be at least tether.issuance.commit-batch");
+			}
 			if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
 				throw new IllegalArgumentException("tether.issuance.warmup must be 0 to 1 minute");
 			}

@@ -34,6 +34,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(ApiException.class)
 	ResponseEntity<ProblemDetail> handleApiException(ApiException ex) {
+		if (ex.getRetryAfter() != null) {
+			return ResponseEntity.status(ex.getType().status())
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, ex.getRetryAfter().toSeconds())))
+				.body(Problems.of(ex.getType(), ex.getMessage()));
+		}
 		return problem(ex.getType(), ex.getMessage());
 	}
 

@@ -250,7 +250,7 @@ class RotationPlanTest {
 		return new TetherProperties(Path.of("data"), "example.org", null, null,
 				new TetherProperties.Ca(rootTtl, intermediateTtl, check),
 				new TetherProperties.Issuance(maxTtl, Duration.ofMinutes(1), Duration.ofHours(1), List.of(), List.of(),
-						Duration.ZERO),
+						Duration.ZERO, 256, 8192),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
 				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
