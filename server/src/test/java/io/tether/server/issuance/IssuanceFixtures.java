@@ -67,8 +67,10 @@ final class IssuanceFixtures {
 						new TetherProperties.Jobs.AuditRetention(Duration.ofHours(1), Duration.ofDays(365), 1000)),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
 						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
-				new TetherProperties.Metrics(Duration.ofSeconds(30)), new TetherProperties.JwtSvid(
-						Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(1)));
+				new TetherProperties.Metrics(Duration.ofSeconds(30)),
+				new TetherProperties.JwtSvid(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1),
+						Duration.ofMinutes(1)),
+				TetherProperties.Throttle.defaults());
 	}
 
 	/**
