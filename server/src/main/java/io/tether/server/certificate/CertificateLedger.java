@@ -19,10 +19,12 @@ import io.tether.api.ProblemType;
 import io.tether.server.TetherProperties;
 import io.tether.server.audit.AuditLog;
 import io.tether.server.web.ApiException;
+import io.tether.server.web.DatabaseOutages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -81,12 +83,29 @@ public class CertificateLedger implements SmartLifecycle {
 
 	}
 
+	/**
+	 * A batch failed because the database is unreachable. A resource failure, so the
+	 * error handler answers it at once as it answers any request that finds the database
+	 * away (503 with its Retry-After), without asking the database again.
+	 */
+	private static final class DatabaseAway extends DataAccessResourceFailureException {
+
+		private static final long serialVersionUID = 1L;
+
+		DatabaseAway(Throwable cause) {
+			super("The certificate was not recorded: the database is unreachable", cause);
+		}
+
+	}
+
 	private record Pending(CertificateRecord record, String auditDetail, Guard guard, CompletableFuture<Void> done) {
 	}
 
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transactions;
+
+	private final DatabaseOutages outages;
 
 	private final Clock clock;
 
@@ -102,10 +121,11 @@ public class CertificateLedger implements SmartLifecycle {
 
 	private Thread writer;
 
-	CertificateLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock,
-			TetherProperties properties, MeterRegistry registry) {
+	CertificateLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, DatabaseOutages outages,
+			Clock clock, TetherProperties properties, MeterRegistry registry) {
 		this.jdbc = jdbc;
 		this.transactions = new TransactionTemplate(transactionManager);
+		this.outages = outages;
 		this.clock = clock;
 		this.maxBatch = properties.issuance().commitBatch();
 		this.queue = new ArrayBlockingQueue<>(properties.issuance().commitQueue());
@@ -140,7 +160,8 @@ public class CertificateLedger implements SmartLifecycle {
 			if (ex.getCause() instanceof ApiException refused) {
 				throw new ApiException(refused.getType(), refused.getMessage(), refused.getRetryAfter());
 			}
-			throw unavailable("the database did not take it");
+			// the database is away: answered as any request that finds it away
+			throw new DatabaseAway(ex.getCause());
 		}
 		catch (TimeoutException ex) {
 			// it may still be recorded: a record nobody received is harmless, unlike the
@@ -209,9 +230,20 @@ public class CertificateLedger implements SmartLifecycle {
 			});
 		}
 		catch (RuntimeException ex) {
-			logger.warn("A batch of {} certificates was not recorded; each request fails with a 503: {}",
-					admitted.size(), ex.toString());
-			batch.forEach((pending) -> pending.done().completeExceptionally(ex));
+			boolean away = this.outages.isOutage(ex);
+			logger.warn("A batch of {} certificates was not recorded; each of its requests is answered 503: {}",
+					batch.size(), ex.toString());
+			RuntimeException answer = away ? ex : unavailable("the database did not take it");
+			batch.forEach((pending) -> pending.done().completeExceptionally(answer));
+			if (away) {
+				// what queued meanwhile would wait for the same outage, batch after batch
+				// (each up to the driver's socket timeout on a database that hangs): it
+				// is
+				// answered now, as a request that finds the database away is
+				List<Pending> queued = new ArrayList<>();
+				this.queue.drainTo(queued);
+				queued.forEach((pending) -> pending.done().completeExceptionally(answer));
+			}
 			return;
 		}
 		finally {

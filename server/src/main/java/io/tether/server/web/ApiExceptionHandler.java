@@ -43,14 +43,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return problem(ex.getType(), ex.getMessage());
 	}
 
-	@ExceptionHandler(ThrottledException.class)
-	ResponseEntity<ProblemDetail> handleThrottled(ThrottledException ex) {
-		return ResponseEntity.status(ex.getType().status())
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.header(HttpHeaders.RETRY_AFTER, String.valueOf(ex.getRetryAfterSeconds()))
-			.body(Problems.of(ex.getType(), ex.getMessage()));
-	}
-
 	/**
 	 * Tomcat parses parameters lazily, inside a handler; {@link QueryStringFilter}
 	 * refuses what it would fail on first, so this is a second line.

@@ -20,7 +20,7 @@ import org.springframework.transaction.TransactionException;
  * second a 500. Either way the transaction did not commit, so nothing changed.
  */
 @Component
-class DatabaseOutages {
+public class DatabaseOutages {
 
 	/** What a refused client is told to wait: about a database restart's length. */
 	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
@@ -36,7 +36,7 @@ class DatabaseOutages {
 	 * SQLSTATE; a connection that died mid-transaction often surfaces only as a failed
 	 * rollback, so for any other database failure the database is asked directly.
 	 */
-	boolean isOutage(Throwable ex) {
+	public boolean isOutage(Throwable ex) {
 		boolean fromDatabase = false;
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (cause instanceof CannotCreateTransactionException || cause instanceof DataAccessResourceFailureException

@@ -1,5 +1,7 @@
 package io.tether.server.web;
 
+import java.time.Duration;
+
 import io.tether.api.ProblemType;
 
 /**
@@ -10,22 +12,23 @@ public class ThrottledException extends ApiException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final long retryAfterSeconds;
-
 	/**
 	 * @param detail what was limited, for the operator
 	 * @param retryAfterSeconds whole seconds until a retry can succeed, at least 1
 	 */
 	public ThrottledException(String detail, long retryAfterSeconds) {
-		super(ProblemType.TOO_MANY_REQUESTS, detail);
-		if (retryAfterSeconds < 1) {
+		super(ProblemType.TOO_MANY_REQUESTS, detail, Duration.ofSeconds(atLeastOne(retryAfterSeconds)));
+	}
+
+	private static long atLeastOne(long seconds) {
+		if (seconds < 1) {
 			throw new IllegalArgumentException("'retryAfterSeconds' must be at least 1");
 		}
-		this.retryAfterSeconds = retryAfterSeconds;
+		return seconds;
 	}
 
 	public long getRetryAfterSeconds() {
-		return this.retryAfterSeconds;
+		return getRetryAfter().toSeconds();
 	}
 
 }
