@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The retention jobs on the embedded database and on PostgreSQL: expired certificate
  * records go once they are older than the retention, in batches, except a revoked one
  * still inside a CRL's validity and the certificate an agent holds now; audit events go
- * once older than theirs; each run leaves one audit event saying how many it deleted; the
- * valid certificates that {@code tether status} counts stay.
+ * at the head of the hash chain once older than theirs; each run leaves one audit event
+ * saying how many it deleted; the valid certificates that {@code tether status} counts
+ * stay.
  */
 class RetentionIT {
 
@@ -59,6 +60,19 @@ class RetentionIT {
 		try (RunningServer server = RunningServer.start(Files.createDirectories(this.dir.resolve("data")),
 				properties)) {
 			JdbcTemplate jdbc = server.bean(JdbcTemplate.class);
+			// retention deletes the oldest events of the hash chain, never one from its
+			// middle: make everything up to "ancient" old, once sealed (as a year of
+			// sealing would)
+			audit(jdbc, "ancient", now.minus(Duration.ofDays(40)));
+			long ancient = count(jdbc, "select id from audit_event where action = 'test.ancient'");
+			Instant sealing = Instant.now().plusSeconds(30);
+			while (count(jdbc, "select count(*) from audit_event where id <= ? and chain_seq is null", ancient) > 0) {
+				assertThat(Instant.now()).as("the sealer sealed the events").isBefore(sealing);
+				Thread.sleep(50);
+			}
+			int old = jdbc.update("update audit_event set occurred_at = ? where id <= ?",
+					Timestamp.from(now.minus(Duration.ofDays(40))), ancient);
+			audit(jdbc, "recent", now.minus(Duration.ofDays(20)));
 			long validBefore = count(jdbc, "select count(*) from certificate where status = 'ISSUED' and not_after > ?",
 					Timestamp.from(now));
 			// 20 records well past the retention: more than two batches of 7
@@ -74,8 +88,6 @@ class RetentionIT {
 					+ " enrolled_at, last_seen_at) values ('host-away', 'spiffe://retention.example/tether/agent/host-away',"
 					+ " 'ACTIVE', ?, ?, ?, ?)", serial("agent-holds"), Timestamp.from(now.minus(Duration.ofHours(2))),
 					Timestamp.from(now.minus(Duration.ofDays(3))), Timestamp.from(now.minus(Duration.ofDays(1))));
-			audit(jdbc, "ancient", now.minus(Duration.ofDays(40)));
-			audit(jdbc, "recent", now.minus(Duration.ofDays(20)));
 
 			Instant deadline = Instant.now().plusSeconds(30);
 			while (count(jdbc, "select count(*) from certificate where serial_number like 'aa%'") > 5
@@ -101,7 +113,7 @@ class RetentionIT {
 			assertThat(jdbc.queryForList("select detail from audit_event where action = 'audit.purged'", String.class))
 				.singleElement()
 				.asString()
-				.startsWith("count=1 ");
+				.startsWith("count=" + old + " ");
 		}
 	}
 

@@ -259,7 +259,9 @@ class RotationPlanTest {
 								Duration.ofDays(1)),
 						new TetherProperties.Jobs.CertificateRetention(Duration.ofMinutes(10), Duration.ofDays(3),
 								1000),
-						new TetherProperties.Jobs.AuditRetention(Duration.ofHours(1), Duration.ofDays(365), 1000)),
+						new TetherProperties.Jobs.AuditRetention(Duration.ofHours(1), Duration.ofDays(365), 1000),
+						new TetherProperties.Jobs.AuditSeal(Duration.ofSeconds(1), 1000, Duration.ofMinutes(1), 10000,
+								Duration.ofMinutes(5))),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
 						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
 				new TetherProperties.Metrics(Duration.ofSeconds(30)), new TetherProperties.JwtSvid(
