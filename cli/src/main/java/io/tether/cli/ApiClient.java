@@ -1,6 +1,9 @@
 package io.tether.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
@@ -207,6 +211,44 @@ final class ApiClient implements AutoCloseable {
 	byte[] postBytes(String path, String contentType, byte[] body, String accept) {
 		return sendBytes(request(path, accept).header("Content-Type", contentType)
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+	}
+
+	/**
+	 * A GET of a streamed text document ({@code application/x-ndjson}...), handed on line
+	 * by line as it arrives, so that a long one is never held whole.
+	 * @param accept the media type asked for
+	 * @param line what to do with each line
+	 * @return how many lines there were
+	 */
+	long getLines(String path, String accept, Consumer<String> line) {
+		HttpResponse<InputStream> response;
+		try {
+			response = this.http.send(request(path, accept + ", application/problem+json").GET().build(),
+					HttpResponse.BodyHandlers.ofInputStream());
+		}
+		catch (IOException ex) {
+			throw transportFailure(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new CliException(ExitCode.FAILED, "Interrupted");
+		}
+		try (InputStream body = response.body();
+				BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+			if (response.statusCode() / 100 != 2) {
+				throw Refusal.of(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8),
+						this.command, this.config);
+			}
+			long lines = 0;
+			for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+				line.accept(text);
+				lines++;
+			}
+			return lines;
+		}
+		catch (IOException ex) {
+			throw transportFailure(ex);
+		}
 	}
 
 	private HttpRequest.Builder request(String path) {
