@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Map;
 import io.tether.api.AuditChainEvent;
 import io.tether.api.AuditVerification;
 import io.tether.pki.KeyEncryptionKey;
+import io.tether.server.audit.AuditHashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +125,35 @@ class AuditChainIT {
 			jdbc.update("update audit_checkpoint set chain_hash = ? where id = ?", hash, checkpoint);
 			assertThat(verify(server).ok()).isTrue();
 
+			// (e) the chain rewritten from a checkpoint on, every hash recomputed: only
+			// the
+			// checkpoint, which needs the KEK, shows it
+			long at = count(jdbc, "select max(chain_seq) from audit_checkpoint where kind = 'SEAL'");
+			List<Map<String, Object>> original = jdbc.queryForList(
+					"select id, detail, chain_hash from audit_event where chain_seq >= ? order by chain_seq", at);
+			jdbc.update("update audit_event set detail = 'rewritten' where chain_seq = ?", at);
+			rehash(jdbc, at);
+			AuditVerification rewritten = verify(server);
+			assertThat(rewritten.ok()).isFalse();
+			assertThat(rewritten.problem().kind()).isEqualTo("CHECKPOINT_MISMATCH");
+			assertThat(rewritten.problem().sequence()).isEqualTo(at);
+			for (Map<String, Object> event : original) {
+				jdbc.update("update audit_event set detail = ?, chain_hash = ? where id = ?", event.get("detail"),
+						event.get("chain_hash"), event.get("id"));
+			}
+			rehash(jdbc, at);
+			assertThat(verify(server).ok()).isTrue();
+
+			// bad input is refused and changes nothing
+			for (String query : List.of("?after=-1", "?after=abc", "?since=1h&after=2", "?since=soon")) {
+				HttpResponse<String> refused = RunningServer.send(server.adminClient(),
+						HttpRequest.newBuilder(server.uri("/v1/audit/export" + query))
+							.header("Accept", "application/x-ndjson, application/problem+json")
+							.GET()
+							.build());
+				assertThat(refused.statusCode()).as(query + ": " + refused.body()).isEqualTo(400);
+			}
+
 			// the export: every sealed event, a line each, linked
 			List<AuditChainEvent> exported = export(server, "");
 			assertThat(exported).hasSizeGreaterThanOrEqualTo((int) events);
@@ -217,6 +248,25 @@ class AuditChainIT {
 				"select count(*) from audit_checkpoint where chain_seq = (select max(chain_seq) from audit_event)") == 0) {
 			assertThat(Instant.now()).as("the sealer sealed and checkpointed every event").isBefore(deadline);
 			Thread.sleep(50);
+		}
+	}
+
+	/** Recomputes every hash from a sequence on, as whoever knows the formula can. */
+	private static void rehash(JdbcTemplate jdbc, long from) {
+		List<Map<String, Object>> events = jdbc
+			.queryForList("select * from audit_event where chain_seq >= ?" + " order by chain_seq", from);
+		String previous = (String) events.get(0).get("prev_hash");
+		for (Map<String, Object> event : events) {
+			long sequence = ((Number) event.get("chain_seq")).longValue();
+			Instant occurredAt = jdbc
+				.queryForObject("select occurred_at from audit_event where id = ?", OffsetDateTime.class,
+						event.get("id"))
+				.toInstant();
+			String hash = AuditHashes.hash(sequence, previous, occurredAt, (String) event.get("actor"),
+					(String) event.get("action"), (String) event.get("subject"), (String) event.get("detail"));
+			jdbc.update("update audit_event set prev_hash = ?, chain_hash = ? where id = ?", previous, hash,
+					event.get("id"));
+			previous = hash;
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -22,6 +23,7 @@ import javax.crypto.SecretKey;
 import io.tether.pki.KeyEncryptionKey;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -73,13 +75,24 @@ class AuditCheckpoints {
 
 	/**
 	 * Writes a checkpoint in the caller's transaction, if any.
+	 * @return its id
 	 */
-	void write(Kind kind, long sequence, String hash, Instant now) {
+	long write(Kind kind, long sequence, String hash, Instant now) {
 		// the database keeps microseconds; the MAC must cover what it keeps
 		Instant createdAt = now.truncatedTo(ChronoUnit.MICROS);
-		this.jdbc.update(
-				"insert into audit_checkpoint (kind, chain_seq, chain_hash, created_at, mac) values (?, ?, ?, ?, ?)",
-				kind.name(), sequence, hash, Timestamp.from(createdAt), mac(kind.name(), sequence, hash, createdAt));
+		GeneratedKeyHolder id = new GeneratedKeyHolder();
+		this.jdbc.update((connection) -> {
+			PreparedStatement insert = connection.prepareStatement(
+					"insert into audit_checkpoint (kind, chain_seq, chain_hash, created_at, mac) values (?, ?, ?, ?, ?)",
+					new String[] { "id" });
+			insert.setString(1, kind.name());
+			insert.setLong(2, sequence);
+			insert.setString(3, hash);
+			insert.setTimestamp(4, Timestamp.from(createdAt));
+			insert.setString(5, mac(kind.name(), sequence, hash, createdAt));
+			return insert;
+		}, id);
+		return id.getKeyAs(Long.class);
 	}
 
 	/** Whether a checkpoint's MAC is the one this server's KEK gives. */

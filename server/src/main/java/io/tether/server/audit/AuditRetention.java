@@ -111,8 +111,9 @@ class AuditRetention {
 			return new Purged(false, 0, 0);
 		}
 		Oldest last = oldest.get(due - 1);
-		this.checkpoints.write(AuditCheckpoints.Kind.PURGE, last.sequence(), last.hash(), this.clock.instant());
-		this.checkpoints.deleteBelow(last.sequence(), this.checkpoints.latestPurge().id());
+		long purge = this.checkpoints.write(AuditCheckpoints.Kind.PURGE, last.sequence(), last.hash(),
+				this.clock.instant());
+		this.checkpoints.deleteBelow(last.sequence(), purge);
 		int deleted = this.jdbc.update("delete from audit_event where chain_seq <= ?", last.sequence());
 		return new Purged(due == this.settings.batch(), deleted, last.sequence());
 	}
