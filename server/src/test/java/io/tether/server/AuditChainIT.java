@@ -144,6 +144,13 @@ class AuditChainIT {
 			rehash(jdbc, at);
 			assertThat(verify(server).ok()).isTrue();
 
+			// admins only, as GET /v1/audit
+			for (String path : List.of("/v1/audit/verify", "/v1/audit/export")) {
+				HttpResponse<String> anonymous = RunningServer.send(server.anonymousClient(),
+						HttpRequest.newBuilder(server.uri(path)).GET().build());
+				assertThat(anonymous.statusCode()).as(path + ": " + anonymous.body()).isEqualTo(401);
+			}
+
 			// bad input is refused and changes nothing
 			for (String query : List.of("?after=-1", "?after=abc", "?since=1h&after=2", "?since=soon")) {
 				HttpResponse<String> refused = RunningServer.send(server.adminClient(),
