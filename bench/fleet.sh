@@ -45,9 +45,12 @@ trap fleet_cleanup EXIT
 
 # system properties rather than environment variables: the same spelling as in
 # operations.md, whether a setting is bound or read with @Value
+# every simulated agent enrolls from this one host: the per-source enrollment limit,
+# sized for one agent per host, would refuse most of them
 export TETHER_JAVA_OPTS="${TETHER_JAVA_OPTS:-} -Dtether.issuance.min-ttl=$ttl \
  -Dtether.jobs.certificate-retention.retention=${FLEET_RETENTION:-PT2M} \
- -Dtether.jobs.certificate-retention.interval=${FLEET_RETENTION_INTERVAL:-PT30S}"
+ -Dtether.jobs.certificate-retention.interval=${FLEET_RETENTION_INTERVAL:-PT30S} \
+ -Dtether.throttle.enrollment.enabled=false"
 start_tether "$port" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$database?user=postgres" \
 	TETHER_KEK="$(head -c 32 /dev/urandom | base64)" TETHER_REVOCATION_HTTP_PORT=-1 \
 	MANAGEMENT_SERVER_PORT="$management_port"

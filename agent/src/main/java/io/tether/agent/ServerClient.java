@@ -162,7 +162,12 @@ final class ServerClient {
 					return response;
 				}
 				String detail = problemDetail(response.body());
-				if (response.status() / 100 == 4) {
+				// 429: a rate limit of this server, which did nothing; like a 5xx,
+				// another
+				// server or a later attempt may succeed, and an enrollment that stops
+				// here
+				// for good would strand the agent with a join token still usable
+				if (response.status() / 100 == 4 && response.status() != 429) {
 					throw new ServerException(server + " refused " + path + " (" + response.status() + "): " + detail,
 							true, problemType(response.body()));
 				}

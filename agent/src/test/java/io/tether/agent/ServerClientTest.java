@@ -58,6 +58,22 @@ class ServerClientTest {
 	}
 
 	@Test
+	void aThrottledRequestIsNoRefusalAndMovesOnToTheNextServer() throws Exception {
+		AtomicInteger second = new AtomicInteger();
+		URI throttling = serve("localhost", 429,
+				"{\"type\":\"urn:tether:problem:too-many-requests\",\"detail\":\"Too many enrollment attempts\"}",
+				new AtomicInteger());
+		URI up = serve("localhost", 200, "{\"ok\":true}", second);
+
+		assertThat(client(throttling, up).post("/v1/agents/enroll", Map.of("joinToken", "t"))).containsEntry("ok",
+				true);
+		assertThat(second).hasValue(1);
+		assertThatThrownBy(() -> client(throttling).post("/v1/agents/enroll", Map.of("joinToken", "t")))
+			.isInstanceOfSatisfying(ServerClient.ServerException.class, (ex) -> assertThat(ex.isRefused()).isFalse())
+			.hasMessageContaining("(429)");
+	}
+
+	@Test
 	void aRefusalIsFinalCarriesTheProblemAndIsNotAskedElsewhere() throws Exception {
 		AtomicInteger second = new AtomicInteger();
 		URI refusing = serve("localhost", 403,

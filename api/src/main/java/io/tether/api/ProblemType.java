@@ -69,6 +69,12 @@ public enum ProblemType {
 
 	PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request body too large"),
 
+	/**
+	 * A rate limit of the server refused the request before it did anything; the
+	 * {@code Retry-After} header says in how many seconds to try again.
+	 */
+	TOO_MANY_REQUESTS("too-many-requests", 429, "Too many requests"),
+
 	UNAVAILABLE("unavailable", 503, "Service unavailable"),
 
 	INTERNAL("internal", 500, "Internal error");
@@ -104,8 +110,8 @@ public enum ProblemType {
 	/** Whether this type is the one to use for a bare status code from the framework. */
 	private boolean generic() {
 		return this == BAD_REQUEST || this == NOT_FOUND || this == METHOD_NOT_ALLOWED || this == UNSUPPORTED_MEDIA_TYPE
-				|| this == NOT_ACCEPTABLE || this == PAYLOAD_TOO_LARGE || this == CONFLICT || this == UNAVAILABLE
-				|| this == INTERNAL;
+				|| this == NOT_ACCEPTABLE || this == PAYLOAD_TOO_LARGE || this == TOO_MANY_REQUESTS || this == CONFLICT
+				|| this == UNAVAILABLE || this == INTERNAL;
 	}
 
 	/**

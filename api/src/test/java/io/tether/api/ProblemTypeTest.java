@@ -25,6 +25,7 @@ class ProblemTypeTest {
 		assertThat(ProblemType.forStatus(403)).as("403 has only specific types").isEqualTo(ProblemType.BAD_REQUEST);
 		assertThat(ProblemType.forStatus(404)).isEqualTo(ProblemType.NOT_FOUND);
 		assertThat(ProblemType.forStatus(406)).isEqualTo(ProblemType.NOT_ACCEPTABLE);
+		assertThat(ProblemType.forStatus(429)).isEqualTo(ProblemType.TOO_MANY_REQUESTS);
 		assertThat(ProblemType.forStatus(503)).isEqualTo(ProblemType.UNAVAILABLE);
 		assertThat(ProblemType.forStatus(502)).isEqualTo(ProblemType.INTERNAL);
 	}

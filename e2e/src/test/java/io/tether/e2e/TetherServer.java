@@ -258,7 +258,7 @@ final class TetherServer implements AutoCloseable {
 		}
 	}
 
-	private HttpClient adminClient() {
+	HttpClient adminClient() {
 		Path dir = this.dataDir.resolve("admin");
 		// the server renews the admin certificate and rewrites the bundle while it runs
 		String files = read(dir.resolve("admin-cert.pem")) + read(dir.resolve("ca-bundle.pem"));

@@ -31,13 +31,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param revocation CRLs and OCSP
  * @param metrics Tether's own meters on the management port
  * @param jwtSvid JWT-SVIDs and the key that signs them
+ * @param throttle rate limits on enrollment and agent issuance
  */
 @ConfigurationProperties(prefix = "tether", ignoreUnknownFields = false)
 public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		@DefaultValue("tether.internal") String trustDomain, String kek, Path kekFile, @DefaultValue Ca ca,
 		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin,
 		@DefaultValue Agent agent, @DefaultValue Jobs jobs, @DefaultValue Revocation revocation,
-		@DefaultValue Metrics metrics, @DefaultValue JwtSvid jwtSvid) {
+		@DefaultValue Metrics metrics, @DefaultValue JwtSvid jwtSvid, @DefaultValue Throttle throttle) {
 
 	public TetherProperties {
 		SpiffeId.validateTrustDomain(trustDomain);
@@ -93,13 +94,25 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param warmup how long the issuance path runs in memory at start, before the server
 	 * makes its TLS certificate and opens its port, so that the first requests find it
 	 * compiled ({@code 0}: not at all; read by {@code IssuanceWarmup})
+	 * @param commitBatch the most certificates one group commit records (admin and agent
+	 * workload issuance; 1 to 1,000)
+	 * @param commitQueue the most certificates waiting for a group commit; beyond it
+	 * requests are refused with a 503 and {@code Retry-After}
 	 */
 	public record Issuance(@DefaultValue("PT24H") Duration maxTtl, @DefaultValue("PT1M") Duration minTtl,
 			@DefaultValue("PT1H") Duration defaultTtl, @DefaultValue( {
 					"ec-p256", "ec-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096" }) List<String> allowedKeyTypes,
-			@DefaultValue List<String> allowedDnsSuffixes, @DefaultValue("PT2S") Duration warmup){
+			@DefaultValue List<String> allowedDnsSuffixes, @DefaultValue("PT2S") Duration warmup,
+			@DefaultValue("256") int commitBatch, @DefaultValue("8192") int commitQueue){
 
 		public Issuance {
+			if (commitBatch < 1 || commitBatch > 1000) {
+				throw new IllegalArgumentException("tether.issuance.commit-batch must be 1 to 1000");
+			}
+			if (commitQueue < commitBatch) {
+				throw new IllegalArgumentException(
+						"tether.issuance.commit-queue must be at least tether.issuance.commit-batch");
+			}
 			if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
 				throw new IllegalArgumentException("tether.issuance.warmup must be 0 to 1 minute");
 			}
@@ -314,6 +327,120 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		public Metrics {
 			if (refreshInterval.isNegative() || refreshInterval.isZero()) {
 				throw new IllegalArgumentException("tether.metrics.refresh-interval must be positive");
+			}
+		}
+
+	}
+
+	/**
+	 * Rate limits, each a token bucket per key held in this replica's memory: a key may
+	 * make {@code burst} requests at once, then {@code rate} per {@code period}.
+	 *
+	 * @param enrollment every attempt to enroll ({@code POST /v1/agents/enroll}), per
+	 * source address (the TCP peer: behind a proxy, every client is the proxy)
+	 * @param joinTokenFailures enrollment attempts whose join token was refused, per
+	 * source address: once spent, the source may not try any token until it refills
+	 * @param agentIssuance certificates an agent asks for, for its workloads and its own
+	 * renewal, per agent
+	 * @param maxTracked the most sources or agents each limit keeps a bucket for; past it
+	 * the one idle longest is forgotten
+	 */
+	public record Throttle(@DefaultValue Enrollment enrollment, @DefaultValue JoinTokenFailures joinTokenFailures,
+			@DefaultValue AgentIssuance agentIssuance, @DefaultValue("100000") int maxTracked) {
+
+		public Throttle {
+			if (maxTracked < 1 || maxTracked > 10_000_000) {
+				throw new IllegalArgumentException("tether.throttle.max-tracked must be 1 to 10000000");
+			}
+		}
+
+		/**
+		 * The limits as they are when nothing is set.
+		 * @return the defaults
+		 */
+		public static Throttle defaults() {
+			return new Throttle(new Enrollment(true, 60, Duration.ofMinutes(1), 60),
+					new JoinTokenFailures(true, 5, Duration.ofMinutes(1), 10),
+					new AgentIssuance(true, 600, Duration.ofMinutes(1), 200), 100_000);
+		}
+
+		/** One limit's settings. */
+		public interface Limit {
+
+			/**
+			 * @return whether the limit applies at all
+			 */
+			boolean enabled();
+
+			/**
+			 * @return requests a key regains per {@link #period()}
+			 */
+			int rate();
+
+			/**
+			 * @return the period {@link #rate()} is counted over
+			 */
+			Duration period();
+
+			/**
+			 * @return requests a key may make at once, from a full bucket
+			 */
+			int burst();
+
+		}
+
+		/**
+		 * @param enabled whether the limit applies
+		 * @param rate attempts per period
+		 * @param period the period the rate counts over
+		 * @param burst attempts at once
+		 */
+		public record Enrollment(@DefaultValue("true") boolean enabled, @DefaultValue("60") int rate,
+				@DefaultValue("PT1M") Duration period, @DefaultValue("60") int burst) implements Limit {
+
+			public Enrollment {
+				requireLimit("enrollment", rate, period, burst);
+			}
+
+		}
+
+		/**
+		 * @param enabled whether the limit applies
+		 * @param rate refused join tokens per period
+		 * @param period the period the rate counts over
+		 * @param burst refused join tokens at once
+		 */
+		public record JoinTokenFailures(@DefaultValue("true") boolean enabled, @DefaultValue("5") int rate,
+				@DefaultValue("PT1M") Duration period, @DefaultValue("10") int burst) implements Limit {
+
+			public JoinTokenFailures {
+				requireLimit("join-token-failures", rate, period, burst);
+			}
+
+		}
+
+		/**
+		 * @param enabled whether the limit applies
+		 * @param rate certificates per period
+		 * @param period the period the rate counts over
+		 * @param burst certificates at once
+		 */
+		public record AgentIssuance(@DefaultValue("true") boolean enabled, @DefaultValue("600") int rate,
+				@DefaultValue("PT1M") Duration period, @DefaultValue("200") int burst) implements Limit {
+
+			public AgentIssuance {
+				requireLimit("agent-issuance", rate, period, burst);
+			}
+
+		}
+
+		private static void requireLimit(String limit, int rate, Duration period, int burst) {
+			if (rate < 1 || rate > 1_000_000 || burst < 1 || burst > 1_000_000
+					|| period.compareTo(Duration.ofSeconds(1)) < 0 || period.compareTo(Duration.ofDays(1)) > 0) {
+				throw new IllegalArgumentException("tether.throttle." + limit
+						+ " needs a rate and a burst of 1 to 1000000 and a period of 1 second to 1 day (rate " + rate
+						+ ", period " + period + ", burst " + burst + "); set tether.throttle." + limit
+						+ ".enabled=false to turn it off");
 			}
 		}
 

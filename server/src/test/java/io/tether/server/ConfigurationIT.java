@@ -36,6 +36,14 @@ class ConfigurationIT {
 	}
 
 	@Test
+	void aBadThrottleSettingStopsTheStartAndIsNamed() {
+		assertThatException()
+			.isThrownBy(() -> RunningServer.start(this.dir.resolve("throttle"),
+					Map.of("tether.trust-domain", "config.example", "tether.throttle.join-token-failures.burst", "0")))
+			.satisfies((ex) -> assertThat(rootMessages(ex)).contains("tether.throttle.join-token-failures needs"));
+	}
+
+	@Test
 	void durationSettingsTakeTheShorthand() throws IOException {
 		try (RunningServer server = RunningServer.start(this.dir.resolve("shorthand"),
 				Map.of("tether.trust-domain", "config.example", "tether.issuance.max-ttl", "1h30m"))) {

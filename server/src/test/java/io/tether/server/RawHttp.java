@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Locale;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.tether.pki.Pkcs12;
@@ -27,9 +29,15 @@ final class RawHttp {
 	record Response(int status, String head, String body) {
 
 		String contentType() {
+			return header("Content-Type");
+		}
+
+		/** A header's value, or "" when it is absent. */
+		String header(String name) {
+			String prefix = name.toLowerCase(Locale.ROOT) + ":";
 			for (String line : this.head.split("\r\n")) {
-				if (line.toLowerCase(Locale.ROOT).startsWith("content-type:")) {
-					return line.substring("content-type:".length()).strip();
+				if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+					return line.substring(prefix.length()).strip();
 				}
 			}
 			return "";
@@ -42,12 +50,42 @@ final class RawHttp {
 	}
 
 	static Response send(RunningServer server, String request) {
+		return send(server, request, null);
+	}
+
+	/**
+	 * A POST of JSON from a chosen local address: any 127.x.y.z is this host's loopback
+	 * on Linux, so one test can be many sources to the server.
+	 */
+	static Response postJson(RunningServer server, String path, String json, InetAddress source) {
+		return postJson(server, path, json, source, "");
+	}
+
+	/**
+	 * @param headers more header lines, each ending with CRLF
+	 */
+	static Response postJson(RunningServer server, String path, String json, InetAddress source, String headers) {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		return send(server,
+				"POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + headers
+						+ "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n"
+						+ new String(body, StandardCharsets.ISO_8859_1),
+				source);
+	}
+
+	/**
+	 * @param source the local address to connect from, or {@code null} for any
+	 */
+	static Response send(RunningServer server, String request, InetAddress source) {
 		try {
 			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
 			trust.init(Pkcs12.trustStore(server.bundleFile()));
 			SSLContext ssl = SSLContext.getInstance("TLS");
 			ssl.init(null, trust.getTrustManagers(), null);
-			try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("localhost", server.port())) {
+			SSLSocketFactory sockets = ssl.getSocketFactory();
+			try (SSLSocket socket = (SSLSocket) ((source != null)
+					? sockets.createSocket(InetAddress.getByName("127.0.0.1"), server.port(), source, 0)
+					: sockets.createSocket("localhost", server.port()))) {
 				socket.setSoTimeout(10_000);
 				OutputStream out = socket.getOutputStream();
 				out.write(request.getBytes(StandardCharsets.ISO_8859_1));

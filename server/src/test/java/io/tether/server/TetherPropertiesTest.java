@@ -31,4 +31,32 @@ class TetherPropertiesTest {
 		assertThat(new TetherProperties.Agent(Duration.ofHours(24), Duration.ZERO).reattestGrace()).isZero();
 	}
 
+	@Test
+	void aThrottleRateOfZeroIsRefusedNamingTheLimitAndHowToTurnItOff() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TetherProperties.Throttle.Enrollment(true, 0, Duration.ofMinutes(1), 60))
+			.withMessage("tether.throttle.enrollment needs a rate and a burst of 1 to 1000000 and a period of "
+					+ "1 second to 1 day (rate 0, period PT1M, burst 60); set tether.throttle.enrollment.enabled=false "
+					+ "to turn it off");
+	}
+
+	@Test
+	void aThrottlePeriodUnderASecondOrABurstOfZeroIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TetherProperties.Throttle.AgentIssuance(true, 10, Duration.ofMillis(10), 10))
+			.withMessageStartingWith("tether.throttle.agent-issuance needs");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TetherProperties.Throttle.JoinTokenFailures(true, 5, Duration.ofMinutes(1), 0))
+			.withMessageStartingWith("tether.throttle.join-token-failures needs");
+	}
+
+	@Test
+	void aThrottleTableOfNoEntriesIsRefused() {
+		TetherProperties.Throttle defaults = TetherProperties.Throttle.defaults();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TetherProperties.Throttle(defaults.enrollment(), defaults.joinTokenFailures(),
+					defaults.agentIssuance(), 0))
+			.withMessage("tether.throttle.max-tracked must be 1 to 10000000");
+	}
+
 }

@@ -178,15 +178,16 @@ public class AgentService implements AgentAuthenticator {
 	}
 
 	/**
-	 * Issues a workload certificate for an active agent: the status is checked under the
-	 * agent's row lock, in the transaction that records the certificate, so a certificate
-	 * cannot slip in after an eviction has revoked the agent's others.
+	 * Issues a workload certificate for an active agent, through the ledger's group
+	 * commit. The agent's status and its certificate's are checked again under their row
+	 * locks, in the transaction that records the certificate, so a certificate cannot
+	 * slip in after an eviction or a revocation has committed.
 	 */
-	@Transactional
 	public SignedCertificate issueWorkload(String name, X509Certificate presented, IssuanceRequest request) {
-		active(name);
-		this.revocations.requireUnrevokedForUpdate(presented);
-		return this.issuance.issue(request);
+		return this.issuance.issueGroupCommitted(request, () -> {
+			active(name);
+			this.revocations.requireUnrevokedForUpdate(presented);
+		});
 	}
 
 	/**

@@ -104,9 +104,11 @@ public class Revocations {
 	 * certificate is still good: a revocation committing meanwhile waits for this
 	 * transaction, or this one sees it.
 	 * @param certificate the certificate the caller presented
-	 * @throws ApiException {@code certificate-revoked} when revoked
+	 * @throws ApiException {@code certificate-revoked} when revoked; it reads only, so
+	 * the refusal leaves the caller's transaction free to commit (the ledger's group
+	 * commit records the batch's other certificates)
 	 */
-	@Transactional(propagation = Propagation.MANDATORY)
+	@Transactional(propagation = Propagation.MANDATORY, noRollbackFor = ApiException.class)
 	public void requireUnrevokedForUpdate(X509Certificate certificate) {
 		String serial = SerialNumbers.toHex(certificate.getSerialNumber());
 		this.certificates.findForUpdateBySerialNumber(serial)

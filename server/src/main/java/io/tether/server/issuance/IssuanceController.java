@@ -13,6 +13,7 @@ import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
 import io.tether.server.TetherProperties;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
+import io.tether.server.certificate.CertificateLedger;
 import io.tether.server.security.AdminOnly;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
@@ -49,7 +50,7 @@ class IssuanceController {
 		IssuanceRequest request = new IssuanceRequest(RequestFields.csr(body.csr()),
 				RequestFields.spiffeId(body.spiffeId()), RequestFields.dnsNames(body.dnsNames()),
 				RequestFields.ttl(body.ttl(), this.defaultTtl), ClientCertificates.caller(http));
-		SignedCertificate signed = this.issuance.issue(request);
+		SignedCertificate signed = this.issuance.issueGroupCommitted(request, CertificateLedger.Guard.NONE);
 		String serial = SerialNumbers.toHex(signed.certificate().getSerialNumber());
 		IssuedCertificate issued = new IssuedCertificate(serial, request.spiffeId().toString(), request.dnsNames(),
 				signed.certificate().getNotBefore().toInstant(), signed.certificate().getNotAfter().toInstant(),

@@ -1,5 +1,7 @@
 package io.tether.server.security;
 
+import java.util.Optional;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -19,10 +21,16 @@ public final class CallingAgent {
 	 * @throws IllegalStateException if no agent was authenticated on this request
 	 */
 	public static String name(HttpServletRequest request) {
-		if (request.getAttribute(ATTRIBUTE) instanceof String name) {
-			return name;
-		}
-		throw new IllegalStateException("No authenticated agent on this request");
+		return find(request).orElseThrow(() -> new IllegalStateException("No authenticated agent on this request"));
+	}
+
+	/**
+	 * The authenticated agent's name, if an agent was authenticated on this request.
+	 * @param request any request
+	 * @return the agent name, or empty when no {@link AgentOnly} handler serves it
+	 */
+	public static Optional<String> find(HttpServletRequest request) {
+		return (request.getAttribute(ATTRIBUTE) instanceof String name) ? Optional.of(name) : Optional.empty();
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.tether.server.web;
 
+import java.time.Duration;
+
 import io.tether.api.ProblemType;
 
 /**
@@ -12,13 +14,28 @@ public class ApiException extends RuntimeException {
 
 	private final ProblemType type;
 
+	private final Duration retryAfter;
+
 	public ApiException(ProblemType type, String detail) {
+		this(type, detail, null);
+	}
+
+	/**
+	 * A refusal the client may retry after a while, said in a {@code Retry-After} header.
+	 * @param retryAfter how long to wait, in whole seconds; {@code null} for no header
+	 */
+	public ApiException(ProblemType type, String detail, Duration retryAfter) {
 		super(detail);
 		this.type = type;
+		this.retryAfter = retryAfter;
 	}
 
 	public ProblemType getType() {
 		return this.type;
+	}
+
+	public Duration getRetryAfter() {
+		return this.retryAfter;
 	}
 
 }

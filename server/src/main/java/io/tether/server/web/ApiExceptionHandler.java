@@ -34,7 +34,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(ApiException.class)
 	ResponseEntity<ProblemDetail> handleApiException(ApiException ex) {
+		if (ex.getRetryAfter() != null) {
+			return ResponseEntity.status(ex.getType().status())
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, ex.getRetryAfter().toSeconds())))
+				.body(Problems.of(ex.getType(), ex.getMessage()));
+		}
 		return problem(ex.getType(), ex.getMessage());
+	}
+
+	@ExceptionHandler(ThrottledException.class)
+	ResponseEntity<ProblemDetail> handleThrottled(ThrottledException ex) {
+		return ResponseEntity.status(ex.getType().status())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.RETRY_AFTER, String.valueOf(ex.getRetryAfterSeconds()))
+			.body(Problems.of(ex.getType(), ex.getMessage()));
 	}
 
 	/**

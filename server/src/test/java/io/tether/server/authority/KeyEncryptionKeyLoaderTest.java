@@ -168,7 +168,7 @@ class KeyEncryptionKeyLoaderTest {
 				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365), Duration.ofMinutes(1)),
 				new TetherProperties.Issuance(Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofHours(1),
 						List.of("ec-p256", "ec-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096"), List.of(),
-						Duration.ZERO),
+						Duration.ZERO, 256, 8192),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
 				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
@@ -182,8 +182,10 @@ class KeyEncryptionKeyLoaderTest {
 								Duration.ofMinutes(5))),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
 						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
-				new TetherProperties.Metrics(Duration.ofSeconds(30)), new TetherProperties.JwtSvid(
-						Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(1)));
+				new TetherProperties.Metrics(Duration.ofSeconds(30)),
+				new TetherProperties.JwtSvid(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1),
+						Duration.ofMinutes(1)),
+				TetherProperties.Throttle.defaults());
 	}
 
 }

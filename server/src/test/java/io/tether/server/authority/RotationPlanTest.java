@@ -250,7 +250,7 @@ class RotationPlanTest {
 		return new TetherProperties(Path.of("data"), "example.org", null, null,
 				new TetherProperties.Ca(rootTtl, intermediateTtl, check),
 				new TetherProperties.Issuance(maxTtl, Duration.ofMinutes(1), Duration.ofHours(1), List.of(), List.of(),
-						Duration.ZERO),
+						Duration.ZERO, 256, 8192),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
 				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
@@ -264,8 +264,10 @@ class RotationPlanTest {
 								Duration.ofMinutes(5))),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
 						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
-				new TetherProperties.Metrics(Duration.ofSeconds(30)), new TetherProperties.JwtSvid(
-						Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(1)));
+				new TetherProperties.Metrics(Duration.ofSeconds(30)),
+				new TetherProperties.JwtSvid(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1),
+						Duration.ofMinutes(1)),
+				TetherProperties.Throttle.defaults());
 	}
 
 	private static RotationPlan.Transition transition(Model model, Node node) {

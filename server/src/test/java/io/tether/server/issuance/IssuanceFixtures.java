@@ -54,8 +54,8 @@ final class IssuanceFixtures {
 	static TetherProperties properties(List<String> allowedKeyTypes, List<String> allowedDnsSuffixes) {
 		return new TetherProperties(Path.of("data"), TRUST_DOMAIN, null, null,
 				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365), Duration.ofMinutes(1)),
-				new TetherProperties.Issuance(MAX_TTL, MIN_TTL, TTL, allowedKeyTypes, allowedDnsSuffixes,
-						Duration.ZERO),
+				new TetherProperties.Issuance(MAX_TTL, MIN_TTL, TTL, allowedKeyTypes, allowedDnsSuffixes, Duration.ZERO,
+						256, 8192),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
 				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
@@ -69,8 +69,10 @@ final class IssuanceFixtures {
 								Duration.ofMinutes(5))),
 				new TetherProperties.Revocation(-1, null, Duration.ofDays(1), Duration.ofSeconds(10),
 						Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofSeconds(2), true, false, false),
-				new TetherProperties.Metrics(Duration.ofSeconds(30)), new TetherProperties.JwtSvid(
-						Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(1)));
+				new TetherProperties.Metrics(Duration.ofSeconds(30)),
+				new TetherProperties.JwtSvid(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1),
+						Duration.ofMinutes(1)),
+				TetherProperties.Throttle.defaults());
 	}
 
 	/**
