@@ -145,6 +145,15 @@ final class ApiClient implements AutoCloseable {
 		return bind(send(request(path).GET()), type);
 	}
 
+	/**
+	 * A GET the server takes long to answer, reading the whole of something before it
+	 * answers ({@code GET /v1/audit/verify} walks the audit log).
+	 * @param timeout how long to wait for the answer
+	 */
+	<T> Reply<T> getSlow(String path, Class<T> type, Duration timeout) {
+		return bind(send(request(path).timeout(timeout).GET()), type);
+	}
+
 	String getText(String path) {
 		return send(request(path).GET());
 	}
@@ -308,8 +317,7 @@ final class ApiClient implements AutoCloseable {
 		}
 		if (ex instanceof HttpTimeoutException) {
 			return new CliException(ExitCode.UNREACHABLE,
-					"The server at " + server + " did not answer within " + TIMEOUT.toSeconds() + " s; check its log",
-					ex);
+					"The server at " + server + " did not answer in time (" + ex.getMessage() + "); check its log", ex);
 		}
 		return new CliException(ExitCode.UNREACHABLE, "Connection to " + server + " failed (" + rootMessage(ex)
 				+ "); is tether-server running? 'server' is set in " + this.config.source(), ex);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import io.tether.api.AuditEventView;
 import io.tether.api.AuditList;
 import io.tether.api.AuditVerification;
+import io.tether.api.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,13 +64,20 @@ class AuditCommand extends GroupCommand {
 			description = { "Checks the audit log's hash chain and signed checkpoints on the server.",
 					"Exits 0 when intact, 1 with the first problem found (an event altered, inserted or deleted,"
 							+ " a checkpoint forged or not matching)." },
-			footer = { "", "Example:", "  tether audit verify", "  tether audit verify -o json" })
+			footer = { "", "Example:", "  tether audit verify", "  tether audit verify -o json --timeout 2h" })
 	static class Verify extends ApiCommand {
+
+		@Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m", converter = DurationText.class,
+				description = "how long to wait for the server's answer: it reads the whole log first"
+						+ " (default: ${DEFAULT-VALUE})")
+		String timeout;
 
 		@Override
 		int run(ApiClient api) {
 			OutputFormat format = tableOrJson();
-			ApiClient.Reply<AuditVerification> reply = api.get("/v1/audit/verify", AuditVerification.class);
+			// the server reads the whole log before it answers
+			ApiClient.Reply<AuditVerification> reply = api.getSlow("/v1/audit/verify", AuditVerification.class,
+					Durations.parse(this.timeout));
 			AuditVerification verification = reply.value();
 			if (format == OutputFormat.JSON) {
 				printJson(reply.json());
