@@ -1,6 +1,9 @@
 package io.tether.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
@@ -141,6 +145,15 @@ final class ApiClient implements AutoCloseable {
 		return bind(send(request(path).GET()), type);
 	}
 
+	/**
+	 * A GET the server takes long to answer, reading the whole of something before it
+	 * answers ({@code GET /v1/audit/verify} walks the audit log).
+	 * @param timeout how long to wait for the answer
+	 */
+	<T> Reply<T> getSlow(String path, Class<T> type, Duration timeout) {
+		return bind(send(request(path).timeout(timeout).GET()), type);
+	}
+
 	String getText(String path) {
 		return send(request(path).GET());
 	}
@@ -209,6 +222,44 @@ final class ApiClient implements AutoCloseable {
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
 	}
 
+	/**
+	 * A GET of a streamed text document ({@code application/x-ndjson}...), handed on line
+	 * by line as it arrives, so that a long one is never held whole.
+	 * @param accept the media type asked for
+	 * @param line what to do with each line
+	 * @return how many lines there were
+	 */
+	long getLines(String path, String accept, Consumer<String> line) {
+		HttpResponse<InputStream> response;
+		try {
+			response = this.http.send(request(path, accept + ", application/problem+json").GET().build(),
+					HttpResponse.BodyHandlers.ofInputStream());
+		}
+		catch (IOException ex) {
+			throw transportFailure(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new CliException(ExitCode.FAILED, "Interrupted");
+		}
+		try (InputStream body = response.body();
+				BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+			if (response.statusCode() / 100 != 2) {
+				throw Refusal.of(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8),
+						this.command, this.config);
+			}
+			long lines = 0;
+			for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+				line.accept(text);
+				lines++;
+			}
+			return lines;
+		}
+		catch (IOException ex) {
+			throw transportFailure(ex);
+		}
+	}
+
 	private HttpRequest.Builder request(String path) {
 		return request(path, "application/json, application/problem+json, application/x-pem-file");
 	}
@@ -266,8 +317,7 @@ final class ApiClient implements AutoCloseable {
 		}
 		if (ex instanceof HttpTimeoutException) {
 			return new CliException(ExitCode.UNREACHABLE,
-					"The server at " + server + " did not answer within " + TIMEOUT.toSeconds() + " s; check its log",
-					ex);
+					"The server at " + server + " did not answer in time (" + ex.getMessage() + "); check its log", ex);
 		}
 		return new CliException(ExitCode.UNREACHABLE, "Connection to " + server + " failed (" + rootMessage(ex)
 				+ "); is tether-server running? 'server' is set in " + this.config.source(), ex);

@@ -20,8 +20,8 @@ class TetherCliTest {
 					"tether token create", "tether token get", "tether token proof", "tether agent list",
 					"tether agent show", "tether agent evict", "tether entry create", "tether entry list",
 					"tether entry delete", "tether cert list", "tether cert show", "tether cert issue",
-					"tether cert revoke", "tether audit list", "tether inspect", "tether thumbprint",
-					"tether password-hash", "tether completion");
+					"tether cert revoke", "tether audit list", "tether audit verify", "tether audit export",
+					"tether inspect", "tether thumbprint", "tether password-hash", "tether completion");
 		for (CommandLine command : commands) {
 			String name = command.getCommandSpec().qualifiedName();
 			if (name.equals("tether help")) {

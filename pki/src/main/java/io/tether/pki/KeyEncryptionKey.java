@@ -1,6 +1,7 @@
 package io.tether.pki;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.Base64;
 
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -149,6 +151,34 @@ public final class KeyEncryptionKey {
 			if (plain != null) {
 				Arrays.fill(plain, (byte) 0);
 			}
+		}
+	}
+
+	/**
+	 * Derives a key for another purpose from this KEK, so that one secret the operator
+	 * already guards also authenticates other data without ever being used for two
+	 * things: HKDF-Expand (RFC 5869) with HMAC-SHA-256, this KEK as the pseudorandom key
+	 * (it is 32 uniformly random bytes, so the extract step is not needed) and the label
+	 * as the info. Distinct labels give independent keys; the same label always gives the
+	 * same key.
+	 * @param label what the key is for, such as {@code "tether audit checkpoint v1"};
+	 * never reuse a label for another purpose
+	 * @return a 256-bit {@code HmacSHA256} key
+	 * @throws PkiException if the label is null or empty
+	 */
+	public SecretKey derive(String label) {
+		if (label == null || label.isEmpty()) {
+			throw new PkiException("'label' must not be empty");
+		}
+		try {
+			Mac hmac = Mac.getInstance("HmacSHA256");
+			hmac.init(new SecretKeySpec(this.key.getEncoded(), "HmacSHA256"));
+			hmac.update(label.getBytes(StandardCharsets.UTF_8));
+			hmac.update((byte) 1);
+			return new SecretKeySpec(hmac.doFinal(), "HmacSHA256");
+		}
+		catch (GeneralSecurityException ex) {
+			throw new PkiException("Cannot derive a key: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -169,6 +170,31 @@ class KeyEncryptionKeyTest {
 			}
 		}
 		return -1;
+	}
+
+	@Test
+	void deriveIsHkdfExpandOfTheKekWithTheLabel() {
+		// RFC 5869 test case 1's PRK; the expected key is HMAC-SHA-256(PRK, label ||
+		// 0x01)
+		// as computed by another implementation (Python's hmac)
+		byte[] prk = HexFormat.of().parseHex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5");
+		KeyEncryptionKey known = KeyEncryptionKey.fromBase64(Base64.getEncoder().encodeToString(prk));
+		assertThat(HexFormat.of().formatHex(known.derive("tether audit checkpoint v1").getEncoded()))
+			.isEqualTo("08894a086b7d4a98192c39bb127f48465db9c934325b7764ebc698c77710a5be");
+	}
+
+	@Test
+	void deriveGivesIndependentKeysPerLabelAndTheSameKeyForTheSameLabel() {
+		assertThat(this.kek.derive("label a").getEncoded()).isEqualTo(this.kek.derive("label a").getEncoded())
+			.isNotEqualTo(this.kek.derive("label b").getEncoded());
+		assertThat(KeyEncryptionKey.generate(this.random).derive("label a").getEncoded())
+			.isNotEqualTo(this.kek.derive("label a").getEncoded());
+	}
+
+	@Test
+	void deriveWithoutLabelIsRefused() {
+		assertThatExceptionOfType(PkiException.class).isThrownBy(() -> this.kek.derive(""))
+			.withMessage("'label' must not be empty");
 	}
 
 }

@@ -172,9 +172,11 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param joinTokenPurge the job that deletes long-expired join tokens
 	 * @param certificateRetention the job that deletes long-expired certificate records
 	 * @param auditRetention the job that deletes old audit events
+	 * @param auditSeal the job that chains and checkpoints the audit log
 	 */
 	public record Jobs(@DefaultValue JoinTokenPurge joinTokenPurge,
-			@DefaultValue CertificateRetention certificateRetention, @DefaultValue AuditRetention auditRetention) {
+			@DefaultValue CertificateRetention certificateRetention, @DefaultValue AuditRetention auditRetention,
+			@DefaultValue AuditSeal auditSeal) {
 
 		/**
 		 * @param interval how often it runs, once across replicas
@@ -213,6 +215,42 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 
 			public AuditRetention {
 				requireRetention("audit-retention", interval, retention, batch);
+			}
+
+		}
+
+		/**
+		 * @param interval how often it runs, once across replicas: an event stays
+		 * unsealed about this long
+		 * @param batch events sealed per transaction
+		 * @param checkpointInterval how often, at most, it writes a signed checkpoint
+		 * when events were sealed since the last one
+		 * @param checkpointEvents how many sealed events, at most, lie between two
+		 * checkpoints
+		 * @param lateLimit how long a writer's transaction may take at most: an unsealed
+		 * event below sealed ones that occurred longer than this before they were sealed
+		 * was not a late commit but planted, and is left unsealed and reported
+		 */
+		public record AuditSeal(@DefaultValue("PT1S") Duration interval, @DefaultValue("1000") int batch,
+				@DefaultValue("PT1M") Duration checkpointInterval, @DefaultValue("10000") long checkpointEvents,
+				@DefaultValue("PT5M") Duration lateLimit) {
+
+			public AuditSeal {
+				if (interval.isNegative() || interval.isZero()) {
+					throw new IllegalArgumentException("tether.jobs.audit-seal.interval must be positive");
+				}
+				if (batch < 1 || batch > 100_000) {
+					throw new IllegalArgumentException("tether.jobs.audit-seal.batch must be 1 to 100000");
+				}
+				if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+					throw new IllegalArgumentException("tether.jobs.audit-seal.checkpoint-interval must be positive");
+				}
+				if (checkpointEvents < 1) {
+					throw new IllegalArgumentException("tether.jobs.audit-seal.checkpoint-events must be positive");
+				}
+				if (lateLimit.isNegative() || lateLimit.isZero()) {
+					throw new IllegalArgumentException("tether.jobs.audit-seal.late-limit must be positive");
+				}
 			}
 
 		}

@@ -1,17 +1,21 @@
 package io.tether.server.audit;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 
 import io.tether.api.AuditEventView;
 import io.tether.api.AuditList;
+import io.tether.api.AuditVerification;
 import io.tether.api.ProblemType;
 import io.tether.server.security.AdminOnly;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.RequestFields;
+import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,6 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /v1/audit} (admin): the audit log since a point in time, oldest first. When
  * more events match than {@code limit}, the most recent ones are returned.
+ * {@code GET /v1/audit/verify} checks its hash chain, {@code GET /v1/audit/export}
+ * streams it as JSON Lines.
  */
 @RestController
 @AdminOnly
@@ -33,10 +39,16 @@ class AuditController {
 
 	private final AuditLog log;
 
+	private final AuditVerifier verifier;
+
+	private final AuditExport export;
+
 	private final Clock clock;
 
-	AuditController(AuditLog log, Clock clock) {
+	AuditController(AuditLog log, AuditVerifier verifier, AuditExport export, Clock clock) {
 		this.log = log;
+		this.verifier = verifier;
+		this.export = export;
 		this.clock = clock;
 	}
 
@@ -52,6 +64,36 @@ class AuditController {
 		}
 		Instant from = since(since);
 		return new AuditList(this.log.events(from, action, limit).stream().map(AuditController::view).toList());
+	}
+
+	/**
+	 * Walks the hash chain and its checkpoints: OK with the range verified, or the first
+	 * problem. A chain that does not verify is still a 200: the answer is the report.
+	 */
+	@GetMapping("/v1/audit/verify")
+	AuditVerification verify() {
+		return this.verifier.verify();
+	}
+
+	/**
+	 * The sealed events in chain order, as JSON Lines, streamed: from the first event
+	 * that occurred at or after {@code since}, or after sequence {@code after}, or from
+	 * the start of the chain.
+	 */
+	@GetMapping(path = "/v1/audit/export", produces = MediaType.APPLICATION_NDJSON_VALUE)
+	void export(@RequestParam(required = false) String since, @RequestParam(required = false) Long after,
+			HttpServletResponse response) throws IOException {
+		if (since != null && after != null) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "Give 'since' or 'after', not both");
+		}
+		if (after != null && after < 0) {
+			throw new ApiException(ProblemType.BAD_REQUEST, "'after' must be a sequence number, 0 or more");
+		}
+		long from = (since != null) ? this.export.firstSequenceSince(since(since)) - 1
+				: (after != null) ? after : Long.MIN_VALUE;
+		response.setContentType(MediaType.APPLICATION_NDJSON_VALUE);
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		this.export.write(from, response.getOutputStream());
 	}
 
 	private Instant since(String since) {
