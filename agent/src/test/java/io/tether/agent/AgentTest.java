@@ -24,6 +24,7 @@ import java.util.function.BiConsumer;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
+import io.tether.pki.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -23,6 +23,7 @@ import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.Pkcs12;
 import io.tether.pki.SpiffeId;
+import io.tether.pki.testing.ManualClock;
 import io.tether.pki.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.tether.api.ProblemType;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
+import io.tether.pki.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.tether.pki.KeyType;
 import io.tether.pki.SpiffeId;
+import io.tether.pki.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

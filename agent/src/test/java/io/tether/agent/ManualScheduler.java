@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;
 
+import io.tether.pki.testing.ManualClock;
+
 /**
  * A {@link Scheduler} whose tasks run on the test's thread when the test moves its
  * {@link ManualClock}: time passes without sleeping, and every task due by then runs in

@@ -1,12 +1,14 @@
 package io.tether.authz;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tether.pki.KeyEncryptionKey;
+import io.tether.pki.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuthzJobsTest {
 
-	private final MovableClock clock = new MovableClock();
+	private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T09:00:00Z"));
 
 	private final JdbcTemplate jdbc = AuthzTestDatabase.create();
 

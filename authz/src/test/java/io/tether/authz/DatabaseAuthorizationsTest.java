@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import io.tether.pki.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,7 +23,7 @@ class DatabaseAuthorizationsTest {
 
 	private static final String CLIENT = "spiffe://td/ns/web";
 
-	private final MovableClock clock = new MovableClock(Instant.now());
+	private final ManualClock clock = new ManualClock(Instant.now());
 
 	private final JdbcTemplate jdbc = AuthzTestDatabase.create();
 

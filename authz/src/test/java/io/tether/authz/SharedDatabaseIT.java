@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.SignedJWT;
 import io.tether.pki.KeyEncryptionKey;
+import io.tether.pki.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class SharedDatabaseIT {
 		}
 	}
 
-	private ConfigurableApplicationContext start(MovableClock clock, String kek, String... more) {
+	private ConfigurableApplicationContext start(ManualClock clock, String kek, String... more) {
 		List<String> settings = new ArrayList<>(List.of("--spring.datasource.url=" + this.database.jdbcUrl(),
 				"--tether.authz.kek=" + kek, "--tether.authz.data-dir=" + this.dir.resolve("unused")));
 		settings.addAll(List.of(more));
@@ -129,7 +130,7 @@ class SharedDatabaseIT {
 
 	@Test
 	void rotationRunOnceShowsOnBothInstancesBeforeTheNewKeySigns() throws Exception {
-		MovableClock clock = new MovableClock(Instant.now());
+		ManualClock clock = new ManualClock(Instant.now());
 		String[] fast = { "--tether.authz.signing-key-rotation=PT10M", "--tether.authz.token-ttl=PT10M",
 				"--tether.authz.key-reload=PT1S" };
 		ConfigurableApplicationContext a = start(clock, this.kek, fast);

@@ -1,6 +1,7 @@
 package io.tether.authz;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -17,6 +18,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import io.tether.pki.KeyEncryptionKey;
+import io.tether.pki.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,7 +34,7 @@ class SigningKeysTest {
 
 	private static final Duration RELOAD = Duration.ofSeconds(10);
 
-	private final MovableClock clock = new MovableClock();
+	private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T09:00:00Z"));
 
 	private final JdbcTemplate jdbc = AuthzTestDatabase.create();
 

@@ -1,7 +1,9 @@
 package io.tether.server.throttle;
 
+import java.time.Instant;
 import java.time.Duration;
 
+import io.tether.pki.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class RateLimiterTest {
 
-	private final MutableClock clock = new MutableClock();
+	private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	@Test
 	void aKeyMakesItsBurstAtOnceThenWaitsForTheRate() {

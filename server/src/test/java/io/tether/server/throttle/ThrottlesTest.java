@@ -1,9 +1,11 @@
 package io.tether.server.throttle;
 
+import java.time.Instant;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tether.api.ProblemType;
+import io.tether.pki.testing.ManualClock;
 import io.tether.server.TetherProperties.Throttle;
 import io.tether.server.web.ThrottledException;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class ThrottlesTest {
 
-	private final MutableClock clock = new MutableClock();
+	private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import io.tether.pki.testing.ManualClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
@@ -46,7 +47,7 @@ class DpopProofVerifierTest {
 
 	private final TestProofs proofs = new TestProofs();
 
-	private final TestClock clock = new TestClock(NOW);
+	private final ManualClock clock = new ManualClock(NOW);
 
 	private final DpopProofVerifier verifier = DpopProofVerifier
 		.withReplayStore(new InMemoryDpopReplayStore(1000, this.clock))

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
+import io.tether.pki.testing.ManualClock;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -28,7 +29,7 @@ class JdbcDpopReplayStoreTest {
 
 	private static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
 
-	private final TestClock clock = new TestClock(NOW);
+	private final ManualClock clock = new ManualClock(NOW);
 
 	private static DataSource h2() {
 		JdbcDataSource database = new JdbcDataSource();

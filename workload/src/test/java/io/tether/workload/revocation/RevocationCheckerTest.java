@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import io.tether.pki.testing.ManualClock;
 import io.tether.pki.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class RevocationCheckerTest {
 
 	private final X509Certificate issuer = this.pki.issuerCredential().certificate();
 
-	private final MutableClock clock = new MutableClock(Instant.now());
+	private final ManualClock clock = new ManualClock(Instant.now());
 
 	private final FakeRevocationAuthority authority;
 

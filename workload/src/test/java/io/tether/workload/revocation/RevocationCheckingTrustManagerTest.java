@@ -16,6 +16,7 @@ import java.net.URI;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 
+import io.tether.pki.testing.ManualClock;
 import io.tether.pki.testing.TestPki;
 import io.tether.workload.CredentialSource;
 import io.tether.workload.TetherSsl;
@@ -39,7 +40,7 @@ class RevocationCheckingTrustManagerTest {
 
 	private final TestPki.Issued client = this.pki.leaf("spiffe://example.org/client");
 
-	private final MutableClock clock = new MutableClock(Instant.now());
+	private final ManualClock clock = new ManualClock(Instant.now());
 
 	private final FakeRevocationAuthority authority;
 

@@ -1,4 +1,4 @@
-package io.tether.agent;
+package io.tether.pki.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,21 +7,21 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that moves only when a test moves it.
+ * A clock that moves only when a test moves it, safe to read from other threads.
  */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
 
 	private volatile Instant now;
 
-	ManualClock(Instant start) {
+	public ManualClock(Instant start) {
 		this.now = start;
 	}
 
-	void set(Instant instant) {
+	public void set(Instant instant) {
 		this.now = instant;
 	}
 
-	void advance(Duration duration) {
+	public void advance(Duration duration) {
 		this.now = this.now.plus(duration);
 	}
 
