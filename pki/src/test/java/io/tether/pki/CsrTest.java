@@ -8,12 +8,14 @@ import java.util.List;
 
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.ThrowableAssertAlternative;
+import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -314,6 +316,27 @@ class CsrTest {
 		assertThatNoException().isThrownBy(() -> Csr.fromDer(der));
 		byte[] truncated = Arrays.copyOf(der, der.length - 10);
 		assertMalformed(() -> Csr.fromDer(truncated));
+	}
+
+	/**
+	 * A CSR, correctly signed, whose subjectAltName extension request holds no
+	 * GeneralNames: it decoded, and the issuance policy then failed reading its SANs
+	 * (found by {@code CsrFuzzTest}).
+	 */
+	@Test
+	void fromDerWhenSanExtensionRequestIsCorruptIsRejectedAsMalformed() throws Exception {
+		KeyPair keys = TestKeys.of(KEY_TYPE);
+		JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(""),
+				keys.getPublic());
+		// the extension's value: a PrintableString, not a SEQUENCE of GeneralName
+		byte[] notGeneralNames = new DERPrintableString("web.example.org").getEncoded();
+		builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+				new Extensions(new Extension(Extension.subjectAlternativeName, false, notGeneralNames)));
+		byte[] der = builder.build(new JcaContentSignerBuilder(KEY_TYPE.signatureAlgorithm()).build(keys.getPrivate()))
+			.getEncoded();
+		assertMalformed(() -> Csr.fromDer(der)).withMessageContaining("subject alternative names");
+		assertMalformed(() -> Csr.fromPem(pem("CERTIFICATE REQUEST", der)))
+			.withMessageContaining("subject alternative names");
 	}
 
 	/**
