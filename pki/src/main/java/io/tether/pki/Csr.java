@@ -140,6 +140,15 @@ public final class Csr {
 			throw InvalidCsrException.malformed("CSR cannot be decoded: a part of it is truncated or corrupt", ex);
 		}
 		Csr csr = new Csr(request);
+		// the subject's strings are decoded only when it is printed (the CLI's inspect,
+		// a log line), where a malformed one would fail
+		try {
+			csr.subject();
+		}
+		catch (RuntimeException ex) {
+			throw InvalidCsrException.malformed("CSR cannot be decoded: its subject is not a valid distinguished name",
+					ex);
+		}
 		// the extension request is decoded only when the policy reads the SANs, and a
 		// corrupt one would fail there, as a server error
 		try {

@@ -8,11 +8,15 @@ import java.util.List;
 
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.ThrowableAssertAlternative;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1UTF8String;
 import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -337,6 +341,22 @@ class CsrTest {
 		assertMalformed(() -> Csr.fromDer(der)).withMessageContaining("subject alternative names");
 		assertMalformed(() -> Csr.fromPem(pem("CERTIFICATE REQUEST", der)))
 			.withMessageContaining("subject alternative names");
+	}
+
+	/**
+	 * A CSR, correctly signed, whose subject holds a UTF8String that is not UTF-8: it
+	 * decoded, and printing its subject then failed (found by {@code CsrFuzzTest}).
+	 */
+	@Test
+	void fromDerWhenSubjectIsNotValidUtf8IsRejectedAsMalformed() throws Exception {
+		KeyPair keys = TestKeys.of(KEY_TYPE);
+		ASN1Encodable notUtf8 = ASN1UTF8String.getInstance(new byte[] { 0x0c, 0x02, (byte) 0xc3, (byte) 0x28 });
+		X500Name subject = new X500Name(new RDN[] { new RDN(BCStyle.CN, notUtf8) });
+		byte[] der = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
+			.build(new JcaContentSignerBuilder(KEY_TYPE.signatureAlgorithm()).build(keys.getPrivate()))
+			.getEncoded();
+		assertMalformed(() -> Csr.fromDer(der)).withMessageContaining("subject");
+		assertMalformed(() -> Csr.fromPem(pem("CERTIFICATE REQUEST", der))).withMessageContaining("subject");
 	}
 
 	/**
