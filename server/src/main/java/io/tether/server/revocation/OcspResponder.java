@@ -178,25 +178,32 @@ class OcspResponder {
 		catch (IOException | RuntimeException ex) {
 			throw new MalformedRequest();
 		}
-		Req[] questions = request.getRequestList();
-		if (questions.length == 0 || questions.length > MAX_QUESTIONS) {
-			throw new MalformedRequest();
-		}
-		Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-		if (nonce != null) {
-			checkNonce(nonce);
-		}
-		List<CertificateID> ids = new ArrayList<>();
-		for (Req question : questions) {
-			CertificateID id = question.getCertID();
-			ASN1ObjectIdentifier algorithm = id.getHashAlgOID();
-			if (!algorithm.equals(CertificateID.HASH_SHA1.getAlgorithm())
-					&& !algorithm.equals(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)) {
+		// BouncyCastle decodes the questions and the extensions only when they are read:
+		// a malformed part fails here, not in the constructor
+		try {
+			Req[] questions = request.getRequestList();
+			if (questions.length == 0 || questions.length > MAX_QUESTIONS) {
 				throw new MalformedRequest();
 			}
-			ids.add(id);
+			Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+			if (nonce != null) {
+				checkNonce(nonce);
+			}
+			List<CertificateID> ids = new ArrayList<>();
+			for (Req question : questions) {
+				CertificateID id = question.getCertID();
+				ASN1ObjectIdentifier algorithm = id.getHashAlgOID();
+				if (!algorithm.equals(CertificateID.HASH_SHA1.getAlgorithm())
+						&& !algorithm.equals(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)) {
+					throw new MalformedRequest();
+				}
+				ids.add(id);
+			}
+			return new Questions(List.copyOf(ids), nonce);
 		}
-		return new Questions(List.copyOf(ids), nonce);
+		catch (RuntimeException ex) {
+			throw new MalformedRequest();
+		}
 	}
 
 	/**
