@@ -116,13 +116,15 @@ public final class Csr {
 	 * @throws InvalidCsrException if the bytes are not a well-formed PKCS#10 structure
 	 */
 	public static Csr fromDer(byte[] der) {
+		PKCS10CertificationRequest request;
 		try {
-			return checked(new PKCS10CertificationRequest(der));
+			request = new PKCS10CertificationRequest(der);
 		}
 		catch (IOException | RuntimeException ex) {
 			throw InvalidCsrException
 				.malformed("CSR cannot be decoded: the DER is truncated, corrupt, or not a PKCS#10 request", ex);
 		}
+		return checked(request);
 	}
 
 	private static Csr checked(PKCS10CertificationRequest request) {
@@ -133,11 +135,32 @@ public final class Csr {
 			request.getSubjectPublicKeyInfo().getPublicKeyData();
 			request.getSignatureAlgorithm();
 			request.getAttributes();
-			return new Csr(request);
 		}
 		catch (RuntimeException ex) {
 			throw InvalidCsrException.malformed("CSR cannot be decoded: a part of it is truncated or corrupt", ex);
 		}
+		Csr csr = new Csr(request);
+		// the subject's strings are decoded only when it is printed (the CLI's inspect,
+		// a log line), where a malformed one would fail
+		try {
+			csr.subject();
+		}
+		catch (RuntimeException ex) {
+			throw InvalidCsrException.malformed("CSR cannot be decoded: its subject is not a valid distinguished name",
+					ex);
+		}
+		// the extension request is decoded only when the policy reads the SANs, and a
+		// corrupt one would fail there, as a server error
+		try {
+			csr.requestsOtherNames();
+			csr.requestedUris();
+			csr.requestedDnsNames();
+		}
+		catch (RuntimeException ex) {
+			throw InvalidCsrException.malformed(
+					"CSR cannot be decoded: its requested subject alternative names are not a valid extension", ex);
+		}
+		return csr;
 	}
 
 	/**

@@ -87,7 +87,9 @@ public final class LeafSubjects {
 	/**
 	 * Parses and checks a subject set on a registration entry: an RFC 4514 string of at
 	 * most {@link #MAX_ATTRIBUTES} single-valued RDNs, each one of CN, O, OU, L, ST, C,
-	 * DC, SERIALNUMBER or UID, with a non-empty value within X.520's upper bound.
+	 * DC, SERIALNUMBER or UID, with a non-empty value within X.520's upper bound, that
+	 * reads back as the same name from its RFC 4514 form
+	 * ({@link X500Principal#getName()}).
 	 * @param value the string, for example {@code CN=orders,OU=payments,O=Example Corp}
 	 * @return the subject
 	 * @throws IllegalArgumentException if it is not such a subject; the message says why
@@ -116,6 +118,20 @@ public final class LeafSubjects {
 				throw new IllegalArgumentException("must not have multi-valued RDNs ('+')");
 			}
 			check(rdn.getFirst());
+		}
+		// the server stores the RFC 4514 string and reads it back at each issuance: a
+		// name that string cannot carry (a carriage return at the start or end of a
+		// value) would fail there
+		X500Principal readBack;
+		try {
+			readBack = new X500Principal(principal.getName());
+		}
+		catch (IllegalArgumentException ex) {
+			readBack = null;
+		}
+		if (!principal.equals(readBack)) {
+			throw new IllegalArgumentException("does not read back from its RFC 4514 form '" + principal.getName()
+					+ "'; remove control characters from the start and end of values");
 		}
 		return principal;
 	}

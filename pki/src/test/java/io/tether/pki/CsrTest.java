@@ -8,12 +8,18 @@ import java.util.List;
 
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.ThrowableAssertAlternative;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1UTF8String;
+import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -314,6 +320,43 @@ class CsrTest {
 		assertThatNoException().isThrownBy(() -> Csr.fromDer(der));
 		byte[] truncated = Arrays.copyOf(der, der.length - 10);
 		assertMalformed(() -> Csr.fromDer(truncated));
+	}
+
+	/**
+	 * A CSR, correctly signed, whose subjectAltName extension request holds no
+	 * GeneralNames: it decoded, and the issuance policy then failed reading its SANs
+	 * (found by {@code CsrFuzzTest}).
+	 */
+	@Test
+	void fromDerWhenSanExtensionRequestIsCorruptIsRejectedAsMalformed() throws Exception {
+		KeyPair keys = TestKeys.of(KEY_TYPE);
+		JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(""),
+				keys.getPublic());
+		// the extension's value: a PrintableString, not a SEQUENCE of GeneralName
+		byte[] notGeneralNames = new DERPrintableString("web.example.org").getEncoded();
+		builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+				new Extensions(new Extension(Extension.subjectAlternativeName, false, notGeneralNames)));
+		byte[] der = builder.build(new JcaContentSignerBuilder(KEY_TYPE.signatureAlgorithm()).build(keys.getPrivate()))
+			.getEncoded();
+		assertMalformed(() -> Csr.fromDer(der)).withMessageContaining("subject alternative names");
+		assertMalformed(() -> Csr.fromPem(pem("CERTIFICATE REQUEST", der)))
+			.withMessageContaining("subject alternative names");
+	}
+
+	/**
+	 * A CSR, correctly signed, whose subject holds a UTF8String that is not UTF-8: it
+	 * decoded, and printing its subject then failed (found by {@code CsrFuzzTest}).
+	 */
+	@Test
+	void fromDerWhenSubjectIsNotValidUtf8IsRejectedAsMalformed() throws Exception {
+		KeyPair keys = TestKeys.of(KEY_TYPE);
+		ASN1Encodable notUtf8 = ASN1UTF8String.getInstance(new byte[] { 0x0c, 0x02, (byte) 0xc3, (byte) 0x28 });
+		X500Name subject = new X500Name(new RDN[] { new RDN(BCStyle.CN, notUtf8) });
+		byte[] der = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
+			.build(new JcaContentSignerBuilder(KEY_TYPE.signatureAlgorithm()).build(keys.getPrivate()))
+			.getEncoded();
+		assertMalformed(() -> Csr.fromDer(der)).withMessageContaining("subject");
+		assertMalformed(() -> Csr.fromPem(pem("CERTIFICATE REQUEST", der))).withMessageContaining("subject");
 	}
 
 	/**

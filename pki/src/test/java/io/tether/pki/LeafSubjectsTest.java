@@ -119,6 +119,24 @@ class LeafSubjectsTest {
 		assertThat(LeafSubjects.parse("L=" + "a".repeat(128)).getName()).isEqualTo("L=" + "a".repeat(128));
 	}
 
+	/**
+	 * The server stores a subject as its RFC 4514 string and reads it back; a carriage
+	 * return at the start or end of a value is written in a form that does not read back
+	 * (found by {@code RequestFieldsFuzzTest}).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "CN=\rorders", "CN=orders\r", "O=Example,CN= \rorders" })
+	void parseRejectsSubjectWhoseStringFormDoesNotReadBack(String value) {
+		assertThatIllegalArgumentException().isThrownBy(() -> LeafSubjects.parse(value))
+			.withMessageContaining("does not read back");
+	}
+
+	@Test
+	void parseAcceptsSubjectWhoseStringFormReadsBack() {
+		X500Principal subject = LeafSubjects.parse("CN=a\\,b,O=Example\\+Corp\tLtd");
+		assertThat(new X500Principal(subject.getName())).isEqualTo(subject);
+	}
+
 	@Test
 	void parseRejectsMoreThanTenAttributes() {
 		String eleven = String.join(",", java.util.Collections.nCopies(11, "OU=x"));

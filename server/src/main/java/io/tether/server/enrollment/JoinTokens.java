@@ -83,7 +83,8 @@ public class JoinTokens {
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public String consume(String token) {
-		String[] parts = (token != null) ? token.strip().split("\\.") : new String[0];
+		// -1: a token with dots after it is another text, not the token
+		String[] parts = (token != null) ? token.strip().split("\\.", -1) : new String[0];
 		if (parts.length != 4 || !PREFIX.equals(parts[0])) {
 			throw invalid("The join token is malformed: expected tj1.<id>.<secret>.<root-sha256> from "
 					+ "'tether token create' or POST /v1/join-tokens");

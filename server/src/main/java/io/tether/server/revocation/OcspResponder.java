@@ -127,13 +127,18 @@ class OcspResponder {
 	 * @return the DER of the response: successful, or an error status; never an exception
 	 */
 	byte[] respond(byte[] der) {
-		OCSPReq request;
+		Questions request;
 		try {
-			request = new OCSPReq(der);
+			request = decode(der);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (MalformedRequest ex) {
 			this.metrics.ocspResponse(RevocationMetrics.MALFORMED);
 			return error(OCSPRespBuilder.MALFORMED_REQUEST);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("OCSP request failed: {}", ex.toString());
+			this.metrics.ocspResponse(RevocationMetrics.ERROR);
+			return error(OCSPRespBuilder.INTERNAL_ERROR);
 		}
 		try {
 			return answer(request);
@@ -156,6 +161,61 @@ class OcspResponder {
 	}
 
 	/**
+	 * Decodes an OCSP request down to what {@link #respond} reads of it: 1 to
+	 * {@value #MAX_QUESTIONS} questions, each naming its issuer by a SHA-1 or SHA-256
+	 * hash, and a nonce of 1 to 32 octets if there is one. The one place that reads
+	 * untrusted bytes, kept apart so that it can be fuzzed
+	 * ({@code OcspRequestsFuzzTest}).
+	 * @param der the DER of the request
+	 * @return the questions and the nonce
+	 * @throws MalformedRequest for anything else; no other exception for any input
+	 */
+	static Questions decode(byte[] der) throws MalformedRequest {
+		OCSPReq request;
+		try {
+			request = new OCSPReq(der);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new MalformedRequest();
+		}
+		// BouncyCastle decodes the questions and the extensions only when they are read:
+		// a malformed part fails here, not in the constructor
+		try {
+			Req[] questions = request.getRequestList();
+			if (questions.length == 0 || questions.length > MAX_QUESTIONS) {
+				throw new MalformedRequest();
+			}
+			Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+			if (nonce != null) {
+				checkNonce(nonce);
+			}
+			List<CertificateID> ids = new ArrayList<>();
+			for (Req question : questions) {
+				CertificateID id = question.getCertID();
+				ASN1ObjectIdentifier algorithm = id.getHashAlgOID();
+				if (!algorithm.equals(CertificateID.HASH_SHA1.getAlgorithm())
+						&& !algorithm.equals(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)) {
+					throw new MalformedRequest();
+				}
+				ids.add(id);
+			}
+			return new Questions(List.copyOf(ids), nonce);
+		}
+		catch (RuntimeException ex) {
+			throw new MalformedRequest();
+		}
+	}
+
+	/**
+	 * What an OCSP request asks.
+	 *
+	 * @param ids the certificates asked about, at least one
+	 * @param nonce the nonce extension, or {@code null}
+	 */
+	record Questions(List<CertificateID> ids, Extension nonce) {
+	}
+
+	/**
 	 * Drops every cached answer: a certificate was revoked.
 	 */
 	void invalidate() {
@@ -163,17 +223,11 @@ class OcspResponder {
 		this.cache.clear();
 	}
 
-	private byte[] answer(OCSPReq request) throws MalformedRequest, OCSPException, IOException,
+	private byte[] answer(Questions request) throws MalformedRequest, OCSPException, IOException,
 			OperatorCreationException, CertificateEncodingException {
-		Req[] questions = request.getRequestList();
-		if (questions.length == 0 || questions.length > MAX_QUESTIONS) {
-			throw new MalformedRequest();
-		}
-		Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-		if (nonce != null) {
-			checkNonce(nonce);
-		}
-		String cacheKey = (questions.length == 1 && nonce == null) ? cacheKey(questions[0].getCertID()) : null;
+		List<CertificateID> questions = request.ids();
+		Extension nonce = request.nonce();
+		String cacheKey = (questions.size() == 1 && nonce == null) ? cacheKey(questions.get(0)) : null;
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		if (cacheKey != null) {
 			Cached cached = this.cache.get(cacheKey);
@@ -184,9 +238,9 @@ class OcspResponder {
 		}
 		long generationAtStart = this.generation.get();
 		IssuerIndex issuers = issuers();
-		Issuer issuer = issuers.find(questions[0].getCertID());
-		for (Req question : questions) {
-			if (issuers.find(question.getCertID()) != issuer) {
+		Issuer issuer = issuers.find(questions.get(0));
+		for (CertificateID question : questions) {
+			if (issuers.find(question) != issuer) {
 				// questions about certificates of different issuers, Tether's or not
 				throw new MalformedRequest();
 			}
@@ -207,8 +261,7 @@ class OcspResponder {
 				new RespID(SubjectPublicKeyInfo.getInstance(signer.keys().getPublic().getEncoded()), sha1));
 		boolean known = true;
 		boolean revoked = false;
-		for (Req question : questions) {
-			CertificateID id = question.getCertID();
+		for (CertificateID id : questions) {
 			CertificateStatus status = status(id, issuer);
 			known &= !(status instanceof UnknownStatus);
 			revoked |= status instanceof RevokedStatus;
@@ -361,13 +414,12 @@ class OcspResponder {
 			return algorithm.getId() + ":" + hex.formatHex(nameHash) + ":" + hex.formatHex(keyHash);
 		}
 
-		Issuer find(CertificateID id) throws MalformedRequest {
-			ASN1ObjectIdentifier algorithm = id.getHashAlgOID();
-			if (!algorithm.equals(CertificateID.HASH_SHA1.getAlgorithm())
-					&& !algorithm.equals(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)) {
-				throw new MalformedRequest();
-			}
-			return this.byHash.get(key(algorithm, id.getIssuerNameHash(), id.getIssuerKeyHash()));
+		/**
+		 * The issuer a question names; {@link #decode} let only SHA-1 and SHA-256
+		 * through.
+		 */
+		Issuer find(CertificateID id) {
+			return this.byHash.get(key(id.getHashAlgOID(), id.getIssuerNameHash(), id.getIssuerKeyHash()));
 		}
 
 		/**
@@ -383,7 +435,7 @@ class OcspResponder {
 
 	}
 
-	private static final class MalformedRequest extends Exception {
+	static final class MalformedRequest extends Exception {
 
 		private static final long serialVersionUID = 1L;
 
