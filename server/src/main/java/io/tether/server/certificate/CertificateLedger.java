@@ -199,7 +199,15 @@ public class CertificateLedger implements SmartLifecycle {
 			}
 			batch.add(first);
 			this.queue.drainTo(batch, this.maxBatch - 1);
-			write(batch);
+			try {
+				write(batch);
+			}
+			catch (Throwable ex) {
+				// the writer must outlive any batch, or every later request would wait
+				// in vain; write() has answered whatever it could not record
+				logger.error("The certificate ledger failed a batch of {}", batch.size(), ex);
+				batch.forEach((pending) -> pending.done().completeExceptionally(unavailable("the writer failed")));
+			}
 			batch.clear();
 		}
 	}
@@ -210,19 +218,16 @@ public class CertificateLedger implements SmartLifecycle {
 	 */
 	void write(List<Pending> batch) {
 		List<Pending> admitted = new ArrayList<>(batch.size());
-		List<Pending> refused = new ArrayList<>();
 		Timer.Sample sample = Timer.start();
 		try {
 			this.transactions.executeWithoutResult((status) -> {
 				admitted.clear();
-				refused.clear();
 				for (Pending pending : batch) {
 					try {
 						pending.guard().check();
 						admitted.add(pending);
 					}
 					catch (ApiException ex) {
-						refused.add(pending);
 						pending.done().completeExceptionally(ex);
 					}
 				}
@@ -236,10 +241,9 @@ public class CertificateLedger implements SmartLifecycle {
 			RuntimeException answer = away ? ex : unavailable("the database did not take it");
 			batch.forEach((pending) -> pending.done().completeExceptionally(answer));
 			if (away) {
-				// what queued meanwhile would wait for the same outage, batch after batch
-				// (each up to the driver's socket timeout on a database that hangs): it
-				// is
-				// answered now, as a request that finds the database away is
+				// what queued meanwhile would wait for the same outage, batch after
+				// batch (each up to the driver's socket timeout on a database that
+				// hangs): it is answered now, as a request that finds the database away
 				List<Pending> queued = new ArrayList<>();
 				this.queue.drainTo(queued);
 				queued.forEach((pending) -> pending.done().completeExceptionally(answer));
