@@ -1,7 +1,6 @@
 package io.tether.server;
 
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tether.pki.Csr;
-import io.tether.pki.KeyEncryptionKey;
 import io.tether.pki.KeyType;
 import io.tether.pki.SpiffeId;
 import org.junit.jupiter.api.Test;
@@ -42,37 +40,12 @@ class GroupCommitIT {
 
 	@Test
 	void embeddedDatabase() throws Exception {
-		scenarios(new ServerScenarios.Database() {
-
-			@Override
-			public Map<String, Object> properties() {
-				return Map.of();
-			}
-
-			@Override
-			public void close() {
-			}
-
-		});
+		scenarios(ServerScenarios.Database.embedded());
 	}
 
 	@Test
 	void postgres() throws Exception {
-		TestDatabases.PostgresSchema schema = TestDatabases.postgres();
-		String kek = KeyEncryptionKey.generate(new SecureRandom()).toBase64();
-		scenarios(new ServerScenarios.Database() {
-
-			@Override
-			public Map<String, Object> properties() {
-				return Map.of("spring.datasource.url", schema.jdbcUrl(), "tether.kek", kek);
-			}
-
-			@Override
-			public void close() {
-				schema.close();
-			}
-
-		});
+		scenarios(ServerScenarios.Database.postgres());
 	}
 
 	private void scenarios(ServerScenarios.Database database) throws Exception {

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.tether.pki.Csr;
+import io.tether.pki.KeyEncryptionKey;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
@@ -60,6 +62,43 @@ abstract class ServerScenarios {
 
 		@Override
 		void close();
+
+		/** The embedded default: H2 under the server's data directory. */
+		static Database embedded() {
+			return new Database() {
+
+				@Override
+				public Map<String, Object> properties() {
+					return Map.of();
+				}
+
+				@Override
+				public void close() {
+				}
+
+			};
+		}
+
+		/**
+		 * PostgreSQL in a schema of its own, with the KEK supplied as production must.
+		 */
+		static Database postgres() {
+			TestDatabases.PostgresSchema schema = TestDatabases.postgres();
+			String kek = KeyEncryptionKey.generate(new SecureRandom()).toBase64();
+			return new Database() {
+
+				@Override
+				public Map<String, Object> properties() {
+					return Map.of("spring.datasource.url", schema.jdbcUrl(), "tether.kek", kek);
+				}
+
+				@Override
+				public void close() {
+					schema.close();
+				}
+
+			};
+		}
 
 	}
 
