@@ -16,11 +16,11 @@ trap 'rm -rf "$work"' EXIT
 m2=${M2_REPO:-$HOME/.m2/repository}
 
 echo "bench: compiling workload and pki-testing" >&2
-"$root/mvnw" -q -B -o -pl workload,pki-testing -am compile >&2
+"$root/mvnw" -q -B -pl workload,pki-testing -am compile >&2
 for artifact in org.openjdk.jmh:jmh-core:1.37 org.openjdk.jmh:jmh-generator-annprocess:1.37; do
-	"$root/mvnw" -q -B -o dependency:get -Dartifact="$artifact" >&2
+	"$root/mvnw" -q -B dependency:get -Dartifact="$artifact" >&2
 done
-"$root/mvnw" -q -B -o -pl workload dependency:build-classpath -Dmdep.includeScope=test \
+"$root/mvnw" -q -B -pl workload dependency:build-classpath -Dmdep.includeScope=test \
 	-Dmdep.excludeGroupIds=io.tether -Dmdep.outputFile="$work/classpath" >&2
 jmh="$m2/org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar:$m2/net/sf/jopt-simple/jopt-simple/5.0.4/jopt-simple-5.0.4.jar:$m2/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar"
 classpath="$root/workload/target/classes:$root/pki/target/classes:$root/pki-testing/target/classes:$(cat "$work/classpath"):$jmh"

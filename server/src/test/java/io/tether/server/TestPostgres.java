@@ -1,9 +1,5 @@
 package io.tether.server;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,6 +11,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import io.tether.pki.testing.LocalPorts;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -59,7 +56,7 @@ final class TestPostgres implements AutoCloseable {
 		}
 		String image = image();
 		requireImage(image, neededBy);
-		int hostPort = freeLoopbackPort();
+		int hostPort = LocalPorts.free(); // the same after a restart of the container
 		PostgreSQLContainer container = new PostgreSQLContainer(
 				DockerImageName.parse(image).asCompatibleSubstituteFor("postgres"))
 			.withCreateContainerCmdModifier((command) -> command.getHostConfig()
@@ -94,15 +91,6 @@ final class TestPostgres implements AutoCloseable {
 					+ " is not in this Docker engine (and no registry may be reachable to pull it): build it with"
 					+ " deploy/docker/local-base-images.sh postgres, or name another PostgreSQL image in "
 					+ IMAGE_VARIABLE, ex);
-		}
-	}
-
-	private static int freeLoopbackPort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 
