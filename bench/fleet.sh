@@ -6,9 +6,10 @@
 # receipt), and syncs the bundle every 30 s. Setup (entries, join tokens, enrollment) is
 # timed apart and not counted. Prints renewals attempted / succeeded / failed (by status),
 # rate, p50/p99/max latency, the server's CPU time and peak RSS, and the database size
-# and certificate row count before, every 30 s, and after. The server runs with a short
-# certificate retention (FLEET_RETENTION, PT2M; job every FLEET_RETENTION_INTERVAL,
-# PT30S), so that the row count shows whether the table stays flat.
+# and certificate and audit row counts before, every 30 s, and after. The server runs with
+# a short certificate retention (FLEET_RETENTION, PT2M; job every
+# FLEET_RETENTION_INTERVAL, PT30S) and audit retention (FLEET_AUDIT_RETENTION, PT2M, same
+# interval), so that the row counts show whether the tables stay flat.
 #
 #   bench/fleet.sh [workloads=100000] [agents=10000] [cert-ttl=5m] [minutes=10]
 #
@@ -50,11 +51,26 @@ trap fleet_cleanup EXIT
 export TETHER_JAVA_OPTS="${TETHER_JAVA_OPTS:-} -Dtether.issuance.min-ttl=$ttl \
  -Dtether.jobs.certificate-retention.retention=${FLEET_RETENTION:-PT2M} \
  -Dtether.jobs.certificate-retention.interval=${FLEET_RETENTION_INTERVAL:-PT30S} \
+ -Dtether.jobs.audit-retention.retention=${FLEET_AUDIT_RETENTION:-PT2M} \
+ -Dtether.jobs.audit-retention.interval=${FLEET_RETENTION_INTERVAL:-PT30S} \
  -Dtether.throttle.enrollment.enabled=false"
 start_tether "$port" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$database?user=postgres" \
 	TETHER_KEK="$(head -c 32 /dev/urandom | base64)" TETHER_REVOCATION_HTTP_PORT=-1 \
 	MANAGEMENT_SERVER_PORT="$management_port"
 server_pid=${pids[-1]}
+
+# Deleted rows leave their space to be reused only once vacuumed. Where autovacuum is off
+# (PostgreSQL's default is on, some development machines turn it off), a plain VACUUM of
+# the two tables retention deletes from, every 30 s, stands in for it (FLEET_VACUUM=0
+# leaves the database to itself); without either, the database grows with the rows flat.
+if [ "$(psql -h 127.0.0.1 -U postgres -d "$database" -Atc 'SHOW autovacuum')" = off ] &&
+	[ "${FLEET_VACUUM:-1}" = 1 ]; then
+	echo "bench: autovacuum is off in this PostgreSQL: VACUUM certificate, audit_event every 30 s instead" >&2
+	while sleep 30; do
+		psql -q -h 127.0.0.1 -U postgres -d "$database" -c 'VACUUM certificate, audit_event' 2>/dev/null || true
+	done &
+	pids+=($!)
+fi
 admin="$work/tether/admin"
 
 "$JAVA_HOME/bin/java" -Xmx${FLEET_HEAP:-3g} "$root/bench/FleetSim.java" --url="https://localhost:$port" \
