@@ -167,8 +167,13 @@ abstract class OperatorRoleScenarios extends FixtureScenarios {
 			.readCertificates(json.readTree(renewed.body()).get("certificateChain").asString());
 		assertThat(SpiffeId.of(renewedChain.get(0)).orElseThrow().toString())
 			.isEqualTo("spiffe://" + TD + "/tether/operator/" + operator.label());
-		// revoked as another replica would, in the database every replica reads
 		String serial = SerialNumbers.toHex(operator.chain().get(0).getSerialNumber());
+		// an operator's certificates go with the operator, not one by one
+		Rows.Snapshot before = rows();
+		assertProblem(this.server.postJson(this.server.adminClient(), "/v1/certificates/" + serial + "/revoke", "{}"),
+				403, "not-revocable");
+		assertThat(rows()).isEqualTo(before);
+		// revoked as another replica would, in the database every replica reads
 		assertThat(this.fixture.jdbc()
 			.update("update certificate set status = 'REVOKED', revoked_at = current_timestamp, "
 					+ "revocation_reason = 'keyCompromise' where serial_number = ?", serial))
