@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "operator", mixinStandardHelpOptions = true,
 		description = "Named operators and their roles: admin, operator, auditor.",
-		subcommands = { OperatorCommand.Add.class, OperatorCommand.List.class, OperatorCommand.Revoke.class,
-				OperatorCommand.Renew.class },
+		subcommands = { OperatorCommand.Add.class, OperatorCommand.List.class, OperatorCommand.Token.class,
+				OperatorCommand.Revoke.class, OperatorCommand.Renew.class },
 		footer = { "", "Example:", "  TOKEN=$(tether operator add alice --role operator)",
 				"  tether login --server https://ca.example:8443 --token \"$TOKEN\"   # on alice's machine" })
 class OperatorCommand extends GroupCommand {
@@ -76,6 +76,32 @@ class OperatorCommand extends GroupCommand {
 						(operator.revokedAt() != null) ? operator.revokedAt().toString() : "");
 			}
 			table.print(out());
+			return ExitCode.OK;
+		}
+
+	}
+
+	@Command(name = "token", mixinStandardHelpOptions = true,
+			description = "A new one-time enrollment token for an existing operator (a new machine, a lost key, "
+					+ "a certificate that expired); prints only the token. Logging in with it revokes the "
+					+ "certificates the operator held before.",
+			footer = { "", "Example:", "  tether operator token alice" })
+	static class Token extends ApiCommand {
+
+		@Parameters(paramLabel = "NAME", description = "the operator's name")
+		String name;
+
+		@Override
+		int run(ApiClient api) {
+			OutputFormat format = tableOrJson();
+			ApiClient.Reply<OperatorCreated> created = api
+				.post("/v1/operators/" + ApiClient.segment(this.name) + "/token", OperatorCreated.class);
+			if (format == OutputFormat.JSON) {
+				printJson(created.json());
+				return ExitCode.OK;
+			}
+			out().println(created.value().token());
+			out().flush();
 			return ExitCode.OK;
 		}
 

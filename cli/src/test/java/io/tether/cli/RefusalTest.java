@@ -42,8 +42,8 @@ class RefusalTest {
 		assertThat(refusal(403, "operator-revoked", "Operator 'bob' was revoked", "tether status"))
 			.hasMessageEndingWith("(operator-revoked); this operator was revoked (or the bootstrap admin retired): "
 					+ "an admin creates a new operator for you");
-		assertThat(refusal(401, "invalid-enrollment-token", "used", "tether login"))
-			.hasMessageEndingWith("(invalid-enrollment-token); ask an admin for a new token ('tether operator add')");
+		assertThat(refusal(401, "invalid-enrollment-token", "used", "tether login")).hasMessageEndingWith(
+				"(invalid-enrollment-token); ask an admin for a new token ('tether operator token NAME')");
 	}
 
 	@Test

@@ -92,6 +92,18 @@ class OperatorCliIT {
 		TetherCommand.Result renewed = alice.run("operator", "renew");
 		assertThat(renewed.exitCode()).as(renewed.toString()).isZero();
 
+		// a new machine, or a lost key: a new token, and the login replaces what was
+		// there
+		TetherCommand.Result retoken = this.admin.run("operator", "token", "alice");
+		assertThat(retoken.exitCode()).as(retoken.toString()).isZero();
+		String second = retoken.out().strip();
+		TetherCommand.Result kept = alice.run("login", "--server", this.server.url(), "--token", second);
+		assertThat(kept.exitCode()).as(kept.toString()).isEqualTo(2);
+		assertThat(kept.err()).contains("pass --force");
+		TetherCommand.Result relogin = alice.run("login", "--server", this.server.url(), "--token", second, "--force");
+		assertThat(relogin.exitCode()).as(relogin.toString()).isZero();
+		assertThat(alice.run("status").exitCode()).isZero();
+
 		TetherCommand.Result listed = this.admin.run("operator", "list");
 		assertThat(listed.exitCode()).as(listed.toString()).isZero();
 		assertThat(listed.out()).contains("alice").contains("operator").contains("active");

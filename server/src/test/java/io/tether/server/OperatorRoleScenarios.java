@@ -213,6 +213,38 @@ abstract class OperatorRoleScenarios extends FixtureScenarios {
 	}
 
 	@Test
+	void aNewTokenEnrollsTheOperatorAgainAndEndsItsEarlierCertificates() {
+		Caller first = enrollOperator("op-again-" + counter.incrementAndGet(), "operator");
+		HttpResponse<String> created = this.server.postJson(this.server.adminClient(),
+				"/v1/operators/" + first.label() + "/token", "");
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String token = json.readTree(created.body()).get("token").asString();
+		assertThat(token).startsWith("to1." + first.label() + ".");
+		// the new token alone changes nothing for the certificate in use
+		assertThat(this.server.get(first.client(), "/v1/status").statusCode()).isEqualTo(200);
+
+		KeyPair keys = KeyType.EC_P256.generate();
+		HttpResponse<String> enrolled = enrollRequest(token, operatorCsr(keys, first.label()));
+		assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+		List<X509Certificate> chain = Pem
+			.readCertificates(json.readTree(enrolled.body()).get("certificateChain").asString());
+		assertProblem(this.server.get(first.client(), "/v1/status"), 403, "certificate-revoked");
+		HttpClient second = this.server.clientWith(keys.getPrivate(), chain);
+		assertThat(this.server.get(second, "/v1/status").statusCode()).isEqualTo(200);
+		assertProblem(enrollRequest(token, operatorCsr(KeyType.EC_P256.generate(), first.label())), 401,
+				"invalid-enrollment-token");
+
+		assertThat(this.server.postJson(this.server.adminClient(), "/v1/operators/" + first.label() + "/revoke", "")
+			.statusCode()).isEqualTo(200);
+		Rows.Snapshot before = rows();
+		assertProblem(this.server.postJson(this.server.adminClient(), "/v1/operators/" + first.label() + "/token", ""),
+				409, "conflict");
+		assertProblem(this.server.postJson(this.server.adminClient(), "/v1/operators/nobody/token", ""), 404,
+				"not-found");
+		assertThat(rows()).isEqualTo(before);
+	}
+
+	@Test
 	void badOperatorRequestsAreRefusedAndChangeNothing() {
 		Rows.Snapshot before = rows();
 		for (Map<String, String> body : List.of(Map.of("name", "Bad Name", "role", "auditor"),
@@ -340,7 +372,11 @@ abstract class OperatorRoleScenarios extends FixtureScenarios {
 					new Endpoint("POST /v1/operators", "admin",
 							(caller) -> post("/v1/operators",
 									Map.of("name", "matrix-new-" + counter.incrementAndGet(), "role", "auditor"))),
-					new Endpoint("POST /v1/operators/{name}/revoke", "admin", (caller) -> {
+					new Endpoint("POST /v1/operators/{name}/token", "admin", (caller) -> {
+						String name = "matrix-retoken-" + counter.incrementAndGet();
+						createOperator(name, "auditor");
+						return post("/v1/operators/" + name + "/token", null);
+					}), new Endpoint("POST /v1/operators/{name}/revoke", "admin", (caller) -> {
 						String name = "matrix-victim-" + counter.incrementAndGet();
 						enrollOperator(name, "auditor");
 						return post("/v1/operators/" + name + "/revoke", null);

@@ -166,8 +166,9 @@ public class Revocations {
 	}
 
 	/**
-	 * Revokes every unrevoked certificate issued for one SPIFFE ID, whoever requested it,
-	 * in the caller's transaction (used when an operator is revoked).
+	 * Revokes every unrevoked, unexpired certificate issued for one SPIFFE ID, whoever
+	 * requested it, in the caller's transaction (used when an operator is revoked or
+	 * enrolls again).
 	 * @param spiffeId the SPIFFE ID they were issued for
 	 * @param reason an RFC 5280 reason name
 	 * @param caller who asks, for the audit log
@@ -176,8 +177,11 @@ public class Revocations {
 	@Transactional(propagation = Propagation.MANDATORY)
 	public int revokeAllIssuedFor(String spiffeId, String reason, String caller) {
 		Instant now = this.clock.instant();
-		List<CertificateRecord> records = this.certificates.findBySpiffeIdAndStatus(spiffeId,
-				CertificateRecord.Status.ISSUED);
+		List<CertificateRecord> records = this.certificates
+			.findBySpiffeIdAndStatus(spiffeId, CertificateRecord.Status.ISSUED)
+			.stream()
+			.filter((record) -> record.getNotAfter().isAfter(now))
+			.toList();
 		records.forEach((record) -> revoke(record, reason, caller, now));
 		return records.size();
 	}

@@ -38,8 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /v1/operators}: admins create (with a one-time enrollment token), list and
- * revoke operators; an operator enrolls with its token (no client certificate) and renews
- * with its current certificate.
+ * revoke operators, and give an operator a new token; an operator enrolls with its token
+ * (no client certificate) and renews with its current certificate.
  */
 @RestController
 class OperatorController {
@@ -79,6 +79,15 @@ class OperatorController {
 	@GetMapping("/v1/operators/{name}")
 	OperatorView get(@PathVariable String name) {
 		return view(this.operators.get(name));
+	}
+
+	@RequiresRole(Role.ADMIN)
+	@PostMapping("/v1/operators/{name}/token")
+	@ResponseStatus(HttpStatus.CREATED)
+	OperatorCreated newToken(@PathVariable String name, HttpServletRequest http) {
+		Operators.Created created = this.operators.newToken(name, ClientCertificates.caller(http));
+		return new OperatorCreated(created.operator().getName(), created.operator().getRole().id(), created.token(),
+				created.operator().getTokenExpiresAt());
 	}
 
 	@RequiresRole(Role.ADMIN)

@@ -79,6 +79,16 @@ class OperatorEntity {
 		this.tokenHash = null;
 	}
 
+	/**
+	 * A new one-time enrollment token for an active operator, replacing any earlier one,
+	 * used or not.
+	 */
+	void newToken(String hash, Instant expiresAt) {
+		this.tokenHash = hash;
+		this.tokenExpiresAt = expiresAt;
+		this.tokenUsedAt = null;
+	}
+
 	String getName() {
 		return this.name;
 	}

@@ -99,15 +99,45 @@ class Operators implements OperatorAuthenticator {
 			throw new ApiException(ProblemType.CONFLICT,
 					"An operator named '" + name + "' exists (or existed: names are never reused)");
 		}
-		byte[] secret = new byte[32];
-		this.random.nextBytes(secret);
-		String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+		String secret = secret();
 		Instant now = this.clock.instant();
 		Instant expiresAt = now.plus(this.properties.operators().tokenTtl());
 		OperatorEntity operator = this.operators
-			.save(new OperatorEntity(name, role, caller, now, hash(secretText), expiresAt));
+			.save(new OperatorEntity(name, role, caller, now, hash(secret), expiresAt));
 		this.audit.record(caller, "operator.created", name, "role=" + role.id() + " tokenExpiresAt=" + expiresAt);
-		return new Created(operator, String.join(".", PREFIX, name, secretText, rootFingerprint()));
+		return new Created(operator, token(name, secret));
+	}
+
+	/**
+	 * A new one-time enrollment token for an active operator (a new machine, a lost key,
+	 * a certificate that expired): enrolling with it revokes the certificates the
+	 * operator held before, so a lost machine's certificate ends when its owner enrolls
+	 * again.
+	 */
+	@Transactional
+	Created newToken(String name, String caller) {
+		OperatorEntity operator = this.operators.findForUpdateByName(name)
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND, "No operator named '" + name + "'"));
+		if (operator.getState() == OperatorEntity.State.REVOKED) {
+			throw new ApiException(ProblemType.CONFLICT,
+					"Operator '" + name + "' was revoked at " + operator.getRevokedAt() + "; create a new operator");
+		}
+		String secret = secret();
+		Instant expiresAt = this.clock.instant().plus(this.properties.operators().tokenTtl());
+		operator.newToken(hash(secret), expiresAt);
+		this.operators.save(operator);
+		this.audit.record(caller, "operator.token-created", name, "tokenExpiresAt=" + expiresAt);
+		return new Created(operator, token(name, secret));
+	}
+
+	private String secret() {
+		byte[] secret = new byte[32];
+		this.random.nextBytes(secret);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+	}
+
+	private String token(String name, String secret) {
+		return String.join(".", PREFIX, name, secret, rootFingerprint());
 	}
 
 	@Transactional(readOnly = true)
@@ -172,20 +202,23 @@ class Operators implements OperatorAuthenticator {
 		}
 		if (operator.getTokenUsedAt() != null) {
 			throw invalid("The enrollment token was already used at " + operator.getTokenUsedAt()
-					+ "; an admin creates a new operator");
+					+ "; an admin makes a new one ('tether operator token')");
 		}
 		Instant now = this.clock.instant();
 		if (!operator.getTokenExpiresAt().isAfter(now)) {
 			throw invalid("The enrollment token expired at " + operator.getTokenExpiresAt()
-					+ "; an admin creates a new operator");
+					+ "; an admin makes a new one ('tether operator token')");
 		}
 		checkKey(csr);
 		if (this.operators.consumeToken(operator.getName(), now) != 1) {
 			throw invalid("The enrollment token was used by another enrollment at the same time");
 		}
+		// one enrollment at a time holds an operator's identity
+		int superseded = this.revocations.revokeAllIssuedFor(spiffeId(operator.getName()).toString(), "superseded",
+				operator.getName());
 		SignedCertificate signed = issue(operator.getName(), csr);
 		this.audit.record(operator.getName(), "operator.enrolled", operator.getName(),
-				"role=" + operator.getRole().id());
+				"role=" + operator.getRole().id() + " supersededCertificates=" + superseded);
 		return new Enrolled(get(operator.getName()), signed);
 	}
 
@@ -197,6 +230,15 @@ class Operators implements OperatorAuthenticator {
 	@Transactional
 	SignedCertificate renew(String name, Csr csr, X509Certificate presented) {
 		RequestFields.requireProofOfPossession(csr);
+		// under the operator's lock, so that a revocation or a new enrollment committing
+		// meanwhile is seen here, or waits and revokes what this issues
+		OperatorEntity operator = this.operators.findForUpdateByName(name)
+			.orElseThrow(() -> new ApiException(ProblemType.NOT_ADMIN, "No operator named '" + name + "'"));
+		if (operator.getState() == OperatorEntity.State.REVOKED) {
+			throw new ApiException(ProblemType.OPERATOR_REVOKED,
+					"Operator '" + name + "' was revoked at " + operator.getRevokedAt());
+		}
+		this.revocations.requireUnrevokedForUpdate(presented);
 		if (!Arrays.equals(presented.getPublicKey().getEncoded(), csr.publicKey().getEncoded())) {
 			throw new ApiException(ProblemType.KEY_MISMATCH, "The CSR's key is not the key of the operator "
 					+ "certificate presented: renewal keeps the key (a new key needs a new enrollment)");
