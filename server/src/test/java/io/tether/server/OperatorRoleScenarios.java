@@ -213,6 +213,22 @@ abstract class OperatorRoleScenarios extends FixtureScenarios {
 	}
 
 	@Test
+	void anExpiredEnrollmentTokenEnrollsNothing() {
+		String name = "op-late-" + counter.incrementAndGet();
+		String token = createOperator(name, "auditor");
+		// as if the hour had passed
+		assertThat(this.fixture.jdbc()
+			.update("update operator_account set token_expires_at = ? where name = ?",
+					java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1)), name))
+			.isEqualTo(1);
+		Rows.Snapshot before = rows();
+		HttpResponse<String> refused = enrollRequest(token, operatorCsr(KeyType.EC_P256.generate(), name));
+		assertProblem(refused, 401, "invalid-enrollment-token");
+		assertThat(json.readTree(refused.body()).get("detail").asString()).contains("expired");
+		assertThat(rows()).isEqualTo(before);
+	}
+
+	@Test
 	void aNewTokenEnrollsTheOperatorAgainAndEndsItsEarlierCertificates() {
 		Caller first = enrollOperator("op-again-" + counter.incrementAndGet(), "operator");
 		HttpResponse<String> created = this.server.postJson(this.server.adminClient(),
