@@ -24,6 +24,7 @@ import io.tether.server.identity.TetherIds;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.security.RequiresRole;
 import io.tether.server.security.Role;
+import io.tether.server.throttle.Throttles;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,10 +51,14 @@ class OperatorController {
 
 	private final TetherProperties properties;
 
-	OperatorController(Operators operators, CertificateAuthority authority, TetherProperties properties) {
+	private final Throttles throttles;
+
+	OperatorController(Operators operators, CertificateAuthority authority, TetherProperties properties,
+			Throttles throttles) {
 		this.operators = operators;
 		this.authority = authority;
 		this.properties = properties;
+		this.throttles = throttles;
 	}
 
 	@RequiresRole(Role.ADMIN)
@@ -98,11 +103,22 @@ class OperatorController {
 	}
 
 	@PostMapping(path = "/v1/operators/enroll", consumes = "application/json")
-	OperatorEnrolled enroll(@RequestBody OperatorEnrollRequest body) {
+	OperatorEnrolled enroll(@RequestBody OperatorEnrollRequest body, HttpServletRequest http) {
 		if (body == null || body.token() == null) {
 			throw new ApiException(ProblemType.BAD_REQUEST, "'token' and 'csr' are required");
 		}
-		Operators.Enrolled enrolled = this.operators.enroll(body.token(), RequestFields.csr(body.csr()));
+		Operators.Enrolled enrolled;
+		try {
+			enrolled = this.operators.enroll(body.token(), RequestFields.csr(body.csr()));
+		}
+		catch (ApiException ex) {
+			if (ex.getType() == ProblemType.INVALID_ENROLLMENT_TOKEN) {
+				// the same allowance as refused join tokens: counted before the answer
+				// leaves, so that the next attempt sees it
+				this.throttles.joinTokenRefused(http.getRemoteAddr());
+			}
+			throw ex;
+		}
 		X509Certificate certificate = enrolled.signed().certificate();
 		return new OperatorEnrolled(enrolled.operator().getName(), enrolled.operator().getRole().id(),
 				this.operators.spiffeId(enrolled.operator().getName()).toString(),
