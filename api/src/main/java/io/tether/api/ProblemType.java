@@ -34,6 +34,21 @@ public enum ProblemType {
 
 	NOT_ADMIN("not-admin", 403, "Admin certificate required"),
 
+	/**
+	 * The caller is an operator, but its role does not allow this endpoint (an auditor
+	 * writing, an operator managing operators or rotating the CA).
+	 */
+	FORBIDDEN_ROLE("forbidden-role", 403, "Operator role does not allow this"),
+
+	/**
+	 * The operator was revoked, or the bootstrap admin retired
+	 * ({@code tether.admin.retired}).
+	 */
+	OPERATOR_REVOKED("operator-revoked", 403, "Operator revoked"),
+
+	/** An operator enrollment token that is malformed, unknown, used or expired. */
+	INVALID_ENROLLMENT_TOKEN("invalid-enrollment-token", 401, "Enrollment token not accepted"),
+
 	INVALID_JOIN_TOKEN("invalid-join-token", 401, "Join token not accepted"),
 
 	INVALID_AGENT_NAME("invalid-agent-name", 400, "Invalid agent name"),

@@ -141,6 +141,11 @@ final class ApiClient implements AutoCloseable {
 		return this.config.server();
 	}
 
+	/** The client certificate this client presents. */
+	X509Certificate certificate() {
+		return this.certificate;
+	}
+
 	<T> Reply<T> get(String path, Class<T> type) {
 		return bind(send(request(path).GET()), type);
 	}

@@ -39,6 +39,18 @@ abstract class ApiCommand implements Callable<Integer> {
 			if (warning != null) {
 				this.spec.commandLine().getErr().println(warning);
 			}
+			if (!(this instanceof OperatorCommand.Renew) && OperatorRenewal.due(api.certificate(), Instant.now())) {
+				try {
+					OperatorRenewal.renew(api, resolved);
+				}
+				catch (CliException ex) {
+					// the command itself says what is wrong, if anything is
+					this.spec.commandLine()
+						.getErr()
+						.println("tether: warning: could not renew the operator certificate " + resolved.certificate()
+								+ ": " + ex.getMessage());
+				}
+			}
 			return run(api);
 		}
 	}

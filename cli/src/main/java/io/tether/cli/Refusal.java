@@ -89,6 +89,10 @@ final class Refusal {
 			case CLIENT_CERTIFICATE_REQUIRED -> "; is " + config.certificate()
 					+ " issued by this Tether CA? Use the admin credentials the server wrote to <data-dir>/admin/";
 			case NOT_ADMIN, NOT_AGENT -> credentials;
+			case FORBIDDEN_ROLE -> "; your operator role does not allow this: ask an admin ('tether operator list')";
+			case OPERATOR_REVOKED ->
+				"; this operator was revoked (or the bootstrap admin retired): an admin creates a new operator for you";
+			case INVALID_ENROLLMENT_TOKEN -> "; ask an admin for a new token ('tether operator token NAME')";
 			// trust-domain-mismatch, ttl-out-of-range, key-type-not-allowed,
 			// san-not-allowed, entry-not-assigned, and whatever 403 comes next
 			default -> "; the server's issuance policy refuses this request";

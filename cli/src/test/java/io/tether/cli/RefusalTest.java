@@ -33,6 +33,20 @@ class RefusalTest {
 	}
 
 	@Test
+	void roleAndOperatorRefusalsSayWhomToAsk() {
+		CliException forbidden = refusal(403, "forbidden-role", "Operator 'bob' has role auditor",
+				"tether operator add");
+		assertThat(forbidden.exitCode()).isEqualTo(ExitCode.REFUSED);
+		assertThat(forbidden).hasMessage("Operator 'bob' has role auditor (forbidden-role); your operator role does "
+				+ "not allow this: ask an admin ('tether operator list')");
+		assertThat(refusal(403, "operator-revoked", "Operator 'bob' was revoked", "tether status"))
+			.hasMessageEndingWith("(operator-revoked); this operator was revoked (or the bootstrap admin retired): "
+					+ "an admin creates a new operator for you");
+		assertThat(refusal(401, "invalid-enrollment-token", "used", "tether login")).hasMessageEndingWith(
+				"(invalid-enrollment-token); ask an admin for a new token ('tether operator token NAME')");
+	}
+
+	@Test
 	void clientCertificateRequiredAsksWhetherTheCertificateIsOfThisCa() {
 		CliException refusal = refusal(401, "client-certificate-required", "No client certificate", "tether status");
 		assertThat(refusal.exitCode()).isEqualTo(ExitCode.REFUSED);

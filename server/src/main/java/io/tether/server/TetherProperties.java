@@ -32,13 +32,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param metrics Tether's own meters on the management port
  * @param jwtSvid JWT-SVIDs and the key that signs them
  * @param throttle rate limits on enrollment and agent issuance
+ * @param operators named operators and their certificates
  */
 @ConfigurationProperties(prefix = "tether", ignoreUnknownFields = false)
 public record TetherProperties(@DefaultValue("./data") Path dataDir,
 		@DefaultValue("tether.internal") String trustDomain, String kek, Path kekFile, @DefaultValue Ca ca,
 		@DefaultValue Issuance issuance, @DefaultValue Server server, @DefaultValue Admin admin,
 		@DefaultValue Agent agent, @DefaultValue Jobs jobs, @DefaultValue Revocation revocation,
-		@DefaultValue Metrics metrics, @DefaultValue JwtSvid jwtSvid, @DefaultValue Throttle throttle) {
+		@DefaultValue Metrics metrics, @DefaultValue JwtSvid jwtSvid, @DefaultValue Throttle throttle,
+		@DefaultValue Operators operators) {
 
 	public TetherProperties {
 		SpiffeId.validateTrustDomain(trustDomain);
@@ -144,8 +146,28 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * @param ttl the lifetime of the admin certificate written to the data directory
 	 * @param checkInterval how often the running server checks whether the admin
 	 * certificate is due for renewal (a third of its life left)
+	 * @param retired when {@code true} the bootstrap admin identity is refused on every
+	 * endpoint and its certificate no longer issued or renewed: named operators run the
+	 * CA
 	 */
-	public record Admin(@DefaultValue("P90D") Duration ttl, @DefaultValue("PT1H") Duration checkInterval) {
+	public record Admin(@DefaultValue("P90D") Duration ttl, @DefaultValue("PT1H") Duration checkInterval,
+			@DefaultValue("false") boolean retired) {
+	}
+
+	/**
+	 * @param tokenTtl how long an operator's one-time enrollment token works
+	 * @param certificateTtl the lifetime of an operator's certificate, at enrollment and
+	 * renewal
+	 */
+	public record Operators(@DefaultValue("PT1H") Duration tokenTtl, @DefaultValue("PT8H") Duration certificateTtl) {
+
+		public Operators {
+			if (tokenTtl.isNegative() || tokenTtl.isZero() || certificateTtl.isNegative() || certificateTtl.isZero()) {
+				throw new IllegalArgumentException(
+						"tether.operators.token-ttl and tether.operators.certificate-ttl must be positive");
+			}
+		}
+
 	}
 
 	/**

@@ -91,6 +91,26 @@ class ThrottleIT {
 	}
 
 	@Test
+	void badOperatorEnrollmentTokensSpendTheSourcesAllowanceOfRefusedTokens() {
+		InetAddress flood = address("127.0.0.6");
+		String csr = Csr
+			.create(KeyType.EC_P256.generate(), SpiffeId.parse("spiffe://" + TD + "/tether/operator/eve"), List.of())
+			.toPem();
+		for (int i = 0; i < 10; i++) {
+			RawHttp.Response refused = RawHttp.postJson(this.server, "/v1/operators/enroll",
+					json.writeValueAsString(Map.of("token", "to1.eve.bad" + i + ".root", "csr", csr)), flood, "");
+			assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+			assertThat(refused.body()).contains("invalid-enrollment-token");
+		}
+		assertThrottled(RawHttp.postJson(this.server, "/v1/operators/enroll",
+				json.writeValueAsString(Map.of("token", "to1.eve.bad.root", "csr", csr)), flood, ""));
+		// one allowance per source, for agents and operators alike
+		String token = this.fixture.createToken("host-after-eve", "PT15M");
+		assertThrottled(enroll(token, "host-after-eve", flood));
+		assertThat(enroll(token, "host-after-eve", address("127.0.0.7")).status()).isEqualTo(200);
+	}
+
+	@Test
 	void aThrottledEnrollmentLeavesItsJoinTokenUsable() {
 		InetAddress flood = address("127.0.0.4");
 		for (int i = 0; i < 10; i++) {

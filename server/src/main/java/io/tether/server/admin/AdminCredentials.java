@@ -95,6 +95,11 @@ class AdminCredentials implements ApplicationRunner {
 			Files.createDirectories(directory);
 			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
 			writeBundle(directory);
+			if (this.properties.admin().retired()) {
+				logger.info("The bootstrap admin is retired (tether.admin.retired=true): its certificate in {} is "
+						+ "refused and no longer renewed; named operators run this CA", directory);
+				return;
+			}
 			boolean issued = false;
 			if (needsIssuing(directory.resolve(CERTIFICATE))) {
 				issue(directory);
@@ -117,6 +122,9 @@ class AdminCredentials implements ApplicationRunner {
 	@Scheduled(initialDelayString = "${tether.admin.check-interval:PT1H}",
 			fixedDelayString = "${tether.admin.check-interval:PT1H}")
 	void renewIfDue() {
+		if (this.properties.admin().retired()) {
+			return;
+		}
 		this.runs.run(JOB, false, this::renewNowIfDue);
 	}
 

@@ -1,5 +1,6 @@
 package io.tether.server.admin;
 
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,7 +15,8 @@ import io.tether.pki.Thumbprints;
 import io.tether.server.TetherProperties;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.certificate.CertificateIssuer;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.RequestFields;
@@ -25,12 +27,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /v1/admin/renew} (admin): a new admin certificate for the key of the one
- * presented, as {@code step ca renew} does: an operator whose CLI runs on another host
- * than the server renews without the server's data directory.
+ * {@code POST /v1/admin/renew} (the bootstrap admin only): a new admin certificate for
+ * the key of the one presented, as {@code step ca renew} does: an operator whose CLI runs
+ * on another host than the server renews without the server's data directory.
  */
 @RestController
-@AdminOnly
+@RequiresRole(Role.ADMIN)
 class AdminRenewController {
 
 	private final CertificateIssuer issuer;
@@ -46,10 +48,15 @@ class AdminRenewController {
 	IssuedCertificate renew(@RequestBody CsrRequest body, HttpServletRequest http) {
 		Csr csr = RequestFields.csr((body != null) ? body.csr() : null);
 		RequestFields.requireProofOfPossession(csr);
-		byte[] presented = ClientCertificates.leaf(http)
-			.map((certificate) -> certificate.getPublicKey().getEncoded())
+		X509Certificate presentedCertificate = ClientCertificates.leaf(http)
 			.orElseThrow(() -> new ApiException(ProblemType.CLIENT_CERTIFICATE_REQUIRED,
 					"Present the admin certificate to renew"));
+		if (!ClientCertificates.spiffeId(presentedCertificate).map(this.properties.adminId()::equals).orElse(false)) {
+			// an admin operator must not turn its key into the bootstrap admin's identity
+			throw new ApiException(ProblemType.NOT_ADMIN, "Only the bootstrap admin certificate renews here; "
+					+ "operators renew theirs with POST /v1/operators/renew");
+		}
+		byte[] presented = presentedCertificate.getPublicKey().getEncoded();
 		if (!Arrays.equals(presented, csr.publicKey().getEncoded())) {
 			throw new ApiException(ProblemType.KEY_MISMATCH, "The CSR's key is not the key of the admin certificate "
 					+ "presented: renewal keeps the key (a new key needs the server's data directory)");

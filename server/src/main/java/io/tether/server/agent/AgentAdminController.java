@@ -7,7 +7,8 @@ import java.util.Locale;
 import io.tether.api.AgentList;
 import io.tether.api.AgentView;
 import io.tether.api.Eviction;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 import io.tether.server.security.ClientCertificates;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -18,11 +19,12 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/agents} and {@code GET /v1/agents/{name}} (admin).
+ * {@code GET /v1/agents} and {@code GET /v1/agents/{name}} (role auditor), {@code POST
+ * /v1/agents/{name}/evict} (role operator).
  */
 @RestController
 @RequestMapping("/v1/agents")
-@AdminOnly
+@RequiresRole(Role.OPERATOR)
 class AgentAdminController {
 
 	private final AgentService agents;
@@ -31,11 +33,13 @@ class AgentAdminController {
 		this.agents = agents;
 	}
 
+	@RequiresRole(Role.AUDITOR)
 	@GetMapping
 	AgentList list() {
 		return new AgentList(this.agents.list().stream().map(AgentAdminController::view).toList());
 	}
 
+	@RequiresRole(Role.AUDITOR)
 	@GetMapping("/{name}")
 	AgentView get(@PathVariable String name) {
 		return view(this.agents.get(name));

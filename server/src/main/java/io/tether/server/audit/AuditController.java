@@ -10,7 +10,8 @@ import io.tether.api.AuditEventView;
 import io.tether.api.AuditList;
 import io.tether.api.AuditVerification;
 import io.tether.api.ProblemType;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.RequestFields;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,13 +22,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/audit} (admin): the audit log since a point in time, oldest first. When
- * more events match than {@code limit}, the most recent ones are returned.
+ * {@code GET /v1/audit} (role auditor): the audit log since a point in time, oldest
+ * first. When more events match than {@code limit}, the most recent ones are returned.
  * {@code GET /v1/audit/verify} checks its hash chain, {@code GET /v1/audit/export}
  * streams it as JSON Lines.
  */
 @RestController
-@AdminOnly
+@RequiresRole(Role.AUDITOR)
 class AuditController {
 
 	private static final int MAX_LIMIT = 1000;

@@ -7,7 +7,8 @@ import io.tether.api.ProblemType;
 import io.tether.api.RotateRequest;
 import io.tether.api.Rotated;
 import io.tether.server.TetherProperties;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,11 +19,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/ca} (admin): the CA hierarchy; {@code POST /v1/ca/rotate} (admin): move
- * a rotation forward now.
+ * {@code GET /v1/ca} (role auditor): the CA hierarchy; {@code POST /v1/ca/rotate} (role
+ * admin): move a rotation forward now.
  */
 @RestController
-@AdminOnly
+@RequiresRole(Role.ADMIN)
 class AuthorityController {
 
 	private final Authorities authorities;
@@ -41,6 +42,7 @@ class AuthorityController {
 		this.urls = urls;
 	}
 
+	@RequiresRole(Role.AUDITOR)
 	@GetMapping("/v1/ca")
 	CaView show() {
 		return new CaView(this.properties.trustDomain(), this.authorities.all(), this.urls.ocspUrl().orElse(null));

@@ -14,7 +14,8 @@ import io.tether.api.RevokeRequest;
 import io.tether.pki.SerialNumbers;
 import io.tether.server.TetherProperties;
 import io.tether.server.identity.AgentNames;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.RequestFields;
@@ -34,7 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/v1/certificates")
-@AdminOnly
+@RequiresRole(Role.OPERATOR)
 class CertificateController {
 
 	private static final int MAX_LIMIT = 1000;
@@ -55,6 +56,7 @@ class CertificateController {
 		this.clock = clock;
 	}
 
+	@RequiresRole(Role.AUDITOR)
 	@GetMapping
 	CertificateList list(@RequestParam(required = false) String spiffeId, @RequestParam(required = false) String agent,
 			@RequestParam(required = false) String status, @RequestParam(required = false) String expiringWithin,
@@ -92,6 +94,7 @@ class CertificateController {
 		return new CertificateList(this.certificates.find(filter, limit, now));
 	}
 
+	@RequiresRole(Role.AUDITOR)
 	@GetMapping("/{serial}")
 	CertificateView get(@PathVariable String serial) {
 		BigInteger number;

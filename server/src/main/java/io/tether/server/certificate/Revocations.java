@@ -127,10 +127,22 @@ public class Revocations {
 	 */
 	@Transactional(readOnly = true)
 	public void requireUnrevoked(X509Certificate certificate) {
+		requireUnrevoked(certificate, ProblemType.NOT_AGENT);
+	}
+
+	/**
+	 * Refuses a client certificate that this CA revoked, or has no record of.
+	 * @param certificate the certificate the caller presented
+	 * @param unknown the problem when this CA has no record of it
+	 * @throws ApiException {@code certificate-revoked} when revoked, {@code unknown} when
+	 * this CA has no record of it
+	 */
+	@Transactional(readOnly = true)
+	public void requireUnrevoked(X509Certificate certificate, ProblemType unknown) {
 		String serial = SerialNumbers.toHex(certificate.getSerialNumber());
 		CertificateRecord record = this.certificates.findBySerialNumber(serial)
-			.orElseThrow(() -> new ApiException(ProblemType.NOT_AGENT,
-					"The client certificate " + serial + " is unknown to this CA"));
+			.orElseThrow(
+					() -> new ApiException(unknown, "The client certificate " + serial + " is unknown to this CA"));
 		if (record.getStatus() == CertificateRecord.Status.REVOKED) {
 			throw revoked(record);
 		}
@@ -149,6 +161,27 @@ public class Revocations {
 		Instant now = this.clock.instant();
 		List<CertificateRecord> records = this.certificates.findByRequestedByAndStatus(requester,
 				CertificateRecord.Status.ISSUED);
+		records.forEach((record) -> revoke(record, reason, caller, now));
+		return records.size();
+	}
+
+	/**
+	 * Revokes every unrevoked, unexpired certificate issued for one SPIFFE ID, whoever
+	 * requested it, in the caller's transaction (used when an operator is revoked or
+	 * enrolls again).
+	 * @param spiffeId the SPIFFE ID they were issued for
+	 * @param reason an RFC 5280 reason name
+	 * @param caller who asks, for the audit log
+	 * @return how many were revoked
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public int revokeAllIssuedFor(String spiffeId, String reason, String caller) {
+		Instant now = this.clock.instant();
+		List<CertificateRecord> records = this.certificates
+			.findBySpiffeIdAndStatus(spiffeId, CertificateRecord.Status.ISSUED)
+			.stream()
+			.filter((record) -> record.getNotAfter().isAfter(now))
+			.toList();
 		records.forEach((record) -> revoke(record, reason, caller, now));
 		return records.size();
 	}

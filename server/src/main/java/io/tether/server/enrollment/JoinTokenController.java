@@ -6,7 +6,8 @@ import java.time.Instant;
 import io.tether.api.JoinToken;
 import io.tether.api.JoinTokenRequest;
 import io.tether.api.ProblemType;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.RequestFields;
@@ -19,10 +20,11 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /v1/join-tokens} (admin): a one-time token for one agent to enroll with.
+ * {@code POST /v1/join-tokens} (role operator): a one-time token for one agent to enroll
+ * with.
  */
 @RestController
-@AdminOnly
+@RequiresRole(Role.OPERATOR)
 class JoinTokenController {
 
 	static final Duration DEFAULT_TTL = Duration.ofMinutes(15);

@@ -22,6 +22,29 @@ public final class TetherIds {
 		return new SpiffeId(trustDomain, OWN_PREFIX + "admin");
 	}
 
+	/** Operators' identities, which come from operator enrollment only. */
+	public static final String OPERATOR_PREFIX = OWN_PREFIX + "operator/";
+
+	/**
+	 * The identity of a named operator.
+	 */
+	public static SpiffeId operator(String trustDomain, String name) {
+		return new SpiffeId(trustDomain, OPERATOR_PREFIX + name);
+	}
+
+	/**
+	 * The operator an ID names.
+	 * @return the operator's name, or {@code null} when the ID is no operator's of this
+	 * trust domain
+	 */
+	public static String operatorName(SpiffeId id, String trustDomain) {
+		if (!id.isMemberOf(trustDomain) || !id.path().startsWith(OPERATOR_PREFIX)) {
+			return null;
+		}
+		String name = id.path().substring(OPERATOR_PREFIX.length());
+		return (name.isEmpty() || name.contains("/")) ? null : name;
+	}
+
 	public static SpiffeId server(String trustDomain) {
 		return new SpiffeId(trustDomain, OWN_PREFIX + "server");
 	}

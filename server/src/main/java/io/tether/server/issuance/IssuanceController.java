@@ -14,7 +14,8 @@ import io.tether.pki.Thumbprints;
 import io.tether.server.TetherProperties;
 import io.tether.server.authority.CertificateAuthority.SignedCertificate;
 import io.tether.server.certificate.CertificateLedger;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.RequestFields;
@@ -30,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * is written only after the certificate and its audit event are committed.
  */
 @RestController
-@AdminOnly
+@RequiresRole(Role.OPERATOR)
 class IssuanceController {
 
 	private final IssuanceService issuance;

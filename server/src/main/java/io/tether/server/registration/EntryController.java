@@ -11,7 +11,8 @@ import io.tether.api.ProblemType;
 import io.tether.pki.SpiffeId;
 import io.tether.server.TetherProperties;
 import io.tether.server.identity.AgentNames;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 import io.tether.server.security.ClientCertificates;
 import io.tether.server.web.ApiException;
 import io.tether.server.web.RequestFields;
@@ -29,11 +30,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /v1/entries} (admin): registration entries, kept by {@link Entries}.
+ * {@code /v1/entries} (read: role auditor; write: role operator): registration entries,
+ * kept by {@link Entries}.
  */
 @RestController
 @RequestMapping("/v1/entries")
-@AdminOnly
+@RequiresRole(Role.OPERATOR)
 class EntryController {
 
 	private final Entries entries;
@@ -59,11 +61,13 @@ class EntryController {
 		return ResponseEntity.status(HttpStatus.CREATED).body(created);
 	}
 
+	@RequiresRole(Role.AUDITOR)
 	@GetMapping
 	EntryList list(@RequestParam(required = false) String agent) {
 		return new EntryList(this.entries.list(agent));
 	}
 
+	@RequiresRole(Role.AUDITOR)
 	@GetMapping("/{id}")
 	Entry get(@PathVariable String id) {
 		return this.entries.get(id);

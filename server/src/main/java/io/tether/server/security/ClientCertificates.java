@@ -14,6 +14,9 @@ public final class ClientCertificates {
 
 	private static final String ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
 
+	/** Where {@link RequiresRole}'s interceptor leaves the operator's audit name. */
+	static final String ACTOR = ClientCertificates.class.getName() + ".actor";
+
 	private ClientCertificates() {
 	}
 
@@ -25,10 +28,15 @@ public final class ClientCertificates {
 	}
 
 	/**
-	 * The SPIFFE ID of the request's client certificate, for records and audit; call only
-	 * where an interceptor has already authenticated the caller.
+	 * Who makes the request, for records and audit: the operator's name on a
+	 * {@link RequiresRole} handler (the bootstrap admin's SPIFFE ID for the bootstrap
+	 * admin), else the SPIFFE ID of the client certificate; call only where an
+	 * interceptor has already authenticated the caller.
 	 */
 	public static String caller(HttpServletRequest request) {
+		if (request.getAttribute(ACTOR) instanceof String actor) {
+			return actor;
+		}
 		return leaf(request).flatMap(ClientCertificates::spiffeId)
 			.map(SpiffeId::toString)
 			.orElseThrow(() -> new IllegalStateException("No authenticated client certificate on this request"));

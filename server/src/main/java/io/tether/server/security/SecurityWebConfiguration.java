@@ -5,7 +5,7 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Registers the interceptors that enforce {@link AdminOnly} and {@link AgentOnly}.
+ * Registers the interceptors that enforce {@link RequiresRole} and {@link AgentOnly}.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityWebConfiguration implements WebMvcConfigurer {

@@ -17,18 +17,19 @@ import io.tether.server.authority.Authorities;
 import io.tether.server.certificate.Certificates;
 import io.tether.server.jobs.JobRuns;
 import io.tether.server.registration.Entries;
-import io.tether.server.security.AdminOnly;
+import io.tether.server.security.RequiresRole;
+import io.tether.server.security.Role;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/status} (admin): what an operator checks first. The CA hierarchy, how
- * many agents, entries and valid certificates there are, and which certificate expires
- * next.
+ * {@code GET /v1/status} (role auditor): what an operator checks first. The CA hierarchy,
+ * how many agents, entries and valid certificates there are, and which certificate
+ * expires next.
  */
 @RestController
-@AdminOnly
+@RequiresRole(Role.AUDITOR)
 class StatusController {
 
 	private final Authorities authorities;

@@ -6,13 +6,14 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Puts the limits in front of the endpoints they guard: enrollment, and the agent's
- * requests for certificates (a workload's, its own renewal).
+ * Puts the limits in front of the endpoints they guard: enrollment (of agents and
+ * operators), and the agent's requests for certificates (a workload's, its own renewal).
  */
 @Configuration(proxyBeanMethods = false)
 class ThrottleWebConfiguration implements WebMvcConfigurer {
 
-	static final String ENROLL = "/v1/agents/enroll";
+	/** Agents' and operators' enrollment: one allowance per source address for both. */
+	static final String[] ENROLL = { "/v1/agents/enroll", "/v1/operators/enroll" };
 
 	static final String[] AGENT_ISSUANCE = { "/v1/agents/self/certificates", "/v1/agents/self/renew" };
 

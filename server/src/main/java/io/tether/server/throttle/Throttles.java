@@ -70,7 +70,8 @@ public class Throttles {
 	public void enrollmentAttempt(String source) {
 		if (this.joinTokenFailures != null) {
 			refuseIfWaiting(JOIN_TOKEN_FAILURES, this.joinTokenFailures.check(source),
-					"Too many refused join tokens from " + source + "; enrollment from this address is paused");
+					"Too many refused join or enrollment tokens from " + source
+							+ "; enrollment from this address is paused");
 		}
 		if (this.enrollment != null) {
 			refuseIfWaiting(ENROLLMENT, this.enrollment.acquire(source), "Too many enrollment attempts from " + source);
@@ -78,7 +79,8 @@ public class Throttles {
 	}
 
 	/**
-	 * After an enrollment attempt whose join token was refused.
+	 * After an enrollment attempt whose join token (or operator enrollment token) was
+	 * refused.
 	 * @param source the client's address
 	 */
 	public void joinTokenRefused(String source) {

@@ -170,7 +170,7 @@ class KeyEncryptionKeyLoaderTest {
 						List.of("ec-p256", "ec-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096"), List.of(),
 						Duration.ZERO, 256, 8192),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
-				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
+				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1), false),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
 				new TetherProperties.Jobs(
 						new TetherProperties.Jobs.JoinTokenPurge(Duration.ofHours(1), Duration.ofMinutes(50),
@@ -185,7 +185,8 @@ class KeyEncryptionKeyLoaderTest {
 				new TetherProperties.Metrics(Duration.ofSeconds(30)),
 				new TetherProperties.JwtSvid(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1),
 						Duration.ofMinutes(1)),
-				TetherProperties.Throttle.defaults());
+				TetherProperties.Throttle.defaults(),
+				new TetherProperties.Operators(Duration.ofHours(1), Duration.ofHours(8)));
 	}
 
 }

@@ -252,7 +252,7 @@ class RotationPlanTest {
 				new TetherProperties.Issuance(maxTtl, Duration.ofMinutes(1), Duration.ofHours(1), List.of(), List.of(),
 						Duration.ZERO, 256, 8192),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
-				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1)),
+				new TetherProperties.Admin(Duration.ofDays(90), Duration.ofHours(1), false),
 				new TetherProperties.Agent(Duration.ofHours(24), Duration.ofDays(7)),
 				new TetherProperties.Jobs(
 						new TetherProperties.Jobs.JoinTokenPurge(Duration.ofHours(1), Duration.ofMinutes(50),
@@ -267,7 +267,8 @@ class RotationPlanTest {
 				new TetherProperties.Metrics(Duration.ofSeconds(30)),
 				new TetherProperties.JwtSvid(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(1),
 						Duration.ofMinutes(1)),
-				TetherProperties.Throttle.defaults());
+				TetherProperties.Throttle.defaults(),
+				new TetherProperties.Operators(Duration.ofHours(1), Duration.ofHours(8)));
 	}
 
 	private static RotationPlan.Transition transition(Model model, Node node) {

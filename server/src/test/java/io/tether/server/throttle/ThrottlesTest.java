@@ -35,8 +35,9 @@ class ThrottlesTest {
 				() -> throttles.enrollmentAttempt("192.0.2.1"));
 		assertThat(refused.getType()).isEqualTo(ProblemType.TOO_MANY_REQUESTS);
 		assertThat(refused.getRetryAfterSeconds()).as("5 a minute: one every 12 s").isEqualTo(12);
-		assertThat(refused).hasMessage("Too many refused join tokens from 192.0.2.1; enrollment from this address "
-				+ "is paused (tether.throttle.join-token-failures); nothing was changed. Retry in 12 s");
+		assertThat(refused)
+			.hasMessage("Too many refused join or enrollment tokens from 192.0.2.1; enrollment from this address "
+					+ "is paused (tether.throttle.join-token-failures); nothing was changed. Retry in 12 s");
 		assertThatNoException().isThrownBy(() -> throttles.enrollmentAttempt("192.0.2.2"));
 		this.clock.advance(Duration.ofSeconds(12));
 		assertThatNoException().isThrownBy(() -> throttles.enrollmentAttempt("192.0.2.1"));
