@@ -3,6 +3,7 @@ package io.tether.pki;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -50,7 +51,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * names, the SPIFFE ID as the only URI SAN, and the profile's subject
  * ({@link LeafSubjects}).</li>
  * </ul>
- * Signing runs on BouncyCastle's provider. Thread-safe.
+ * Signing runs on BouncyCastle's provider, or on the provider of a CA whose key is in a
+ * hardware token ({@link CaCredential#provider()}). Thread-safe.
  */
 public final class CertificateSigner {
 
@@ -125,6 +127,19 @@ public final class CertificateSigner {
 	 * @return the certificate
 	 */
 	public X509Certificate selfSign(CertificateProfile.Root profile, KeyPair keys) {
+		return selfSign(profile, keys, CryptoProviders.bouncyCastle());
+	}
+
+	/**
+	 * Creates a self-signed root CA certificate, signed by the provider that holds the
+	 * private key (a PKCS#11 token's, whose keys never leave it).
+	 * @param profile the root profile
+	 * @param keys the root's key pair
+	 * @param provider the provider that signs with {@code keys.getPrivate()}
+	 * @return the certificate
+	 */
+	public X509Certificate selfSign(CertificateProfile.Root profile, KeyPair keys, Provider provider) {
+		Objects.requireNonNull(provider, "'provider' must not be null");
 		X500Name subject = caName(profile.commonName(), profile.organization());
 		Instant now = this.clock.instant();
 		Instant notAfter = now.plus(profile.validity());
@@ -137,7 +152,7 @@ public final class CertificateSigner {
 					utils.createSubjectKeyIdentifier(keys.getPublic()));
 			builder.addExtension(Extension.authorityKeyIdentifier, false,
 					utils.createAuthorityKeyIdentifier(keys.getPublic()));
-			return sign(builder, keys.getPrivate(), KeyType.of(keys.getPublic()));
+			return sign(builder, keys.getPrivate(), KeyType.of(keys.getPublic()), provider);
 		}
 		catch (CertIOException | java.security.NoSuchAlgorithmException ex) {
 			throw new PkiException("Root certificate cannot be built: " + ex.getMessage(), ex);
@@ -222,7 +237,8 @@ public final class CertificateSigner {
 			builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
 			builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(issuer, utils));
 			pointers.addTo(builder);
-			return sign(builder, issuer.privateKey(), KeyType.of(issuer.certificate().getPublicKey()));
+			return sign(builder, issuer.privateKey(), KeyType.of(issuer.certificate().getPublicKey()),
+					issuer.provider());
 		}
 		catch (CertIOException | java.security.NoSuchAlgorithmException ex) {
 			throw new PkiException("Certificate cannot be built: " + ex.getMessage(), ex);
@@ -271,10 +287,10 @@ public final class CertificateSigner {
 				SubjectPublicKeyInfo.getInstance(subjectKey.getEncoded()));
 	}
 
-	private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key, KeyType keyType) {
+	private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key, KeyType keyType,
+			Provider provider) {
 		try {
-			ContentSigner signer = new JcaContentSignerBuilder(keyType.signatureAlgorithm())
-				.setProvider(CryptoProviders.bouncyCastle())
+			ContentSigner signer = new JcaContentSignerBuilder(keyType.signatureAlgorithm()).setProvider(provider)
 				.build(key);
 			// the certificate was just built: no need to parse it back
 			// (SignedX509Certificate)

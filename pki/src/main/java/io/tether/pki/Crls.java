@@ -109,7 +109,7 @@ public final class Crls {
 			}
 			tbs.add(new DERTaggedObject(true, 0, extensions.generate()));
 			DERSequence tbsCertList = new DERSequence(tbs);
-			Signature signer = Signature.getInstance(algorithm, CryptoProviders.bouncyCastle());
+			Signature signer = Signature.getInstance(algorithm, issuer.provider());
 			signer.initSign(issuer.privateKey());
 			signer.update(tbsCertList.getEncoded(ASN1Encoding.DER));
 			return new DERSequence(
