@@ -22,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param kek the key-encryption key, base64 of 32 bytes; required with an external
  * database
  * @param kekFile a file holding the KEK, as an alternative to {@code kek}
- * @param ca lifetimes of the CA hierarchy
+ * @param ca lifetimes of the CA hierarchy and where its keys live
  * @param issuance issuance policy
  * @param server the server's own TLS certificate
  * @param admin the operator's admin credentials
@@ -81,9 +81,52 @@ public record TetherProperties(@DefaultValue("./data") Path dataDir,
 	 * of it
 	 * @param rotationCheckInterval how often the server checks whether the intermediate
 	 * is due for rotation, and reloads the hierarchy another replica may have rotated
+	 * @param keyStore where new CA keys are made and kept: {@code kek} (sealed under the
+	 * KEK in the database, the default) or {@code pkcs11} (generated in a PKCS#11 token,
+	 * never leaving it; the database holds only their labels)
+	 * @param pkcs11 the token, for {@code key-store: pkcs11}
 	 */
 	public record Ca(@DefaultValue("P3650D") Duration rootTtl, @DefaultValue("P365D") Duration intermediateTtl,
-			@DefaultValue("PT1M") Duration rotationCheckInterval) {
+			@DefaultValue("PT1M") Duration rotationCheckInterval, @DefaultValue("kek") String keyStore,
+			@DefaultValue Pkcs11 pkcs11) {
+
+		/** {@code tether.ca.key-store} for keys sealed under the KEK. */
+		public static final String KEK = "kek";
+
+		/** {@code tether.ca.key-store} for keys in a PKCS#11 token. */
+		public static final String PKCS11 = "pkcs11";
+
+		public Ca {
+			if (!KEK.equals(keyStore) && !PKCS11.equals(keyStore)) {
+				throw new IllegalArgumentException(
+						"tether.ca.key-store must be 'kek' or 'pkcs11', not '" + keyStore + "'");
+			}
+		}
+
+		/**
+		 * Whether new CA keys go to a PKCS#11 token.
+		 * @return {@code true} for {@code key-store: pkcs11}
+		 */
+		public boolean inToken() {
+			return PKCS11.equals(this.keyStore);
+		}
+
+	}
+
+	/**
+	 * A PKCS#11 token that holds the CA keys, reached through the JDK's SunPKCS11
+	 * provider.
+	 *
+	 * @param library the token's PKCS#11 module, such as
+	 * {@code /usr/lib/softhsm/libsofthsm2.so}
+	 * @param slot the slot id of the token ({@code softhsm2-util --show-slots},
+	 * {@code pkcs11-tool -L}); when unset, {@code slotListIndex}
+	 * @param slotListIndex the token's index in the module's slot list, when {@code slot}
+	 * is unset (0 when both are)
+	 * @param pin the user PIN ({@code TETHER_CA_PKCS11_PIN})
+	 * @param pinFile a file holding the PIN, as an alternative to {@code pin}
+	 */
+	public record Pkcs11(Path library, Long slot, Integer slotListIndex, String pin, Path pinFile) {
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.tether.server.authority;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 
 import io.tether.pki.KeyEncryptionKey;
 import io.tether.server.TetherProperties;
@@ -29,11 +30,26 @@ class AuthorityConfiguration {
 		return new RevocationUrls(properties);
 	}
 
+	/**
+	 * New CA keys go where {@code tether.ca.key-store} says; keys sealed under the KEK
+	 * still open, so a hierarchy made before the token was configured signs on until its
+	 * authorities rotate into the token.
+	 */
+	@Bean
+	CaKeys caKeys(TetherProperties properties, KeyEncryptionKey kek, SecureRandom random) {
+		CaKeyStore sealed = new KekCaKeyStore(kek, random);
+		if (properties.ca().inToken()) {
+			CaKeyStore token = Pkcs11CaKeyStore.open(properties.ca().pkcs11());
+			return new CaKeys(token, List.of(token, sealed));
+		}
+		return new CaKeys(sealed, List.of(sealed));
+	}
+
 	@Bean(initMethod = "start")
 	HierarchyAuthority certificateAuthority(AuthorityRepository authorities, AuditLog audit,
-			PlatformTransactionManager transactionManager, KeyEncryptionKey kek, TetherProperties properties,
+			PlatformTransactionManager transactionManager, CaKeys keys, TetherProperties properties,
 			RevocationUrls urls, Clock clock, SecureRandom random) {
-		return new HierarchyAuthority(authorities, audit, new TransactionTemplate(transactionManager), kek, properties,
+		return new HierarchyAuthority(authorities, audit, new TransactionTemplate(transactionManager), keys, properties,
 				urls, clock, random);
 	}
 

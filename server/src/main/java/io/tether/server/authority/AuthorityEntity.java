@@ -3,6 +3,7 @@ package io.tether.server.authority;
 import java.time.Instant;
 
 import io.tether.pki.CertificateSigner;
+import io.tether.server.TetherProperties;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -11,7 +12,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * A CA certificate of the hierarchy with its private key, sealed under the KEK.
+ * A CA certificate of the hierarchy with a way to its private key: the key sealed under
+ * the KEK ({@code key_store = 'kek'}), or the label of the key in a PKCS#11 token
+ * ({@code key_store = 'pkcs11'}), which never leaves it.
  */
 @Entity
 @Table(name = "authority")
@@ -78,8 +81,14 @@ class AuthorityEntity {
 	@Column(name = "certificate_pem", nullable = false, length = 16000)
 	private String certificatePem;
 
-	@Column(name = "sealed_key", nullable = false, length = 16000)
+	@Column(name = "key_store", nullable = false, length = 16)
+	private String keyStore;
+
+	@Column(name = "sealed_key", length = 16000)
 	private String sealedKey;
+
+	@Column(name = "key_label", length = 128)
+	private String keyLabel;
 
 	@Column(name = "not_before", nullable = false)
 	private Instant notBefore;
@@ -105,8 +114,8 @@ class AuthorityEntity {
 	}
 
 	AuthorityEntity(String id, Kind kind, int generation, String parentId, String subject, String serialNumber,
-			String keyType, String certificatePem, String sealedKey, Instant notBefore, Instant notAfter,
-			Instant createdAt) {
+			String keyType, String certificatePem, String keyStore, String keyReference, Instant notBefore,
+			Instant notAfter, Instant createdAt) {
 		this.id = id;
 		this.kind = kind;
 		this.generation = generation;
@@ -115,7 +124,13 @@ class AuthorityEntity {
 		this.serialNumber = serialNumber;
 		this.keyType = keyType;
 		this.certificatePem = certificatePem;
-		this.sealedKey = sealedKey;
+		this.keyStore = keyStore;
+		if (TetherProperties.Ca.KEK.equals(keyStore)) {
+			this.sealedKey = keyReference;
+		}
+		else {
+			this.keyLabel = keyReference;
+		}
 		this.notBefore = notBefore;
 		this.notAfter = notAfter;
 		this.status = Status.PREPARED;
@@ -186,8 +201,14 @@ class AuthorityEntity {
 		return this.certificatePem;
 	}
 
-	String getSealedKey() {
-		return this.sealedKey;
+	/** Which store holds the key: {@code kek} or {@code pkcs11}. */
+	String getKeyStore() {
+		return this.keyStore;
+	}
+
+	/** What finds the key in its store: the sealed key, or its label in the token. */
+	String getKeyReference() {
+		return TetherProperties.Ca.KEK.equals(this.keyStore) ? this.sealedKey : this.keyLabel;
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.tether.server.authority;
 
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -10,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,11 +18,9 @@ import io.tether.api.ProblemType;
 import io.tether.pki.CaCredential;
 import io.tether.pki.CertificateProfile;
 import io.tether.pki.CertificateSigner;
-import io.tether.pki.KeyEncryptionKey;
 import io.tether.pki.KeyIdentifiers;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
-import io.tether.pki.PkiException;
 import io.tether.pki.SerialNumbers;
 import io.tether.pki.Thumbprints;
 import io.tether.server.TetherProperties;
@@ -38,10 +34,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The CA hierarchy kept in the database: roots and intermediates in their rotation states
- * ({@link RotationPlan}), keys sealed under the KEK. The first start creates a root and
- * an intermediate; every later start, on any replica, loads them and catches up with the
- * rotation schedule. The in-memory copy is derived from the database and never
- * authoritative.
+ * ({@link RotationPlan}), keys sealed under the KEK or held in a PKCS#11 token
+ * ({@link CaKeys}). The first start creates a root and an intermediate; every later
+ * start, on any replica, loads them and catches up with the rotation schedule. The
+ * in-memory copy is derived from the database and never authoritative.
  */
 class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 
@@ -59,13 +55,11 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 
 	private final TransactionTemplate transactions;
 
-	private final KeyEncryptionKey kek;
+	private final CaKeys keys;
 
 	private final TetherProperties properties;
 
 	private final Clock clock;
-
-	private final SecureRandom random;
 
 	private final CertificateSigner signer;
 
@@ -73,16 +67,15 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 
 	private volatile Hierarchy hierarchy;
 
-	HierarchyAuthority(AuthorityRepository authorities, AuditLog audit, TransactionTemplate transactions,
-			KeyEncryptionKey kek, TetherProperties properties, RevocationUrls urls, Clock clock, SecureRandom random) {
+	HierarchyAuthority(AuthorityRepository authorities, AuditLog audit, TransactionTemplate transactions, CaKeys keys,
+			TetherProperties properties, RevocationUrls urls, Clock clock, SecureRandom random) {
 		this.urls = urls;
 		this.authorities = authorities;
 		this.audit = audit;
 		this.transactions = transactions;
-		this.kek = kek;
+		this.keys = keys;
 		this.properties = properties;
 		this.clock = clock;
-		this.random = random;
 		this.signer = new CertificateSigner(clock, random);
 	}
 
@@ -290,9 +283,10 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 
 	private AuthorityEntity createRoot(List<AuthorityEntity> all) {
 		int generation = nextGeneration(all, AuthorityEntity.Kind.ROOT);
-		KeyPair keys = KeyType.EC_P256.generate(this.random);
+		KeyPair keys = this.keys.generate(KeyType.EC_P256);
 		X509Certificate root = this.signer.selfSign(
-				new CertificateProfile.Root(rootName(generation), ORGANIZATION, this.properties.ca().rootTtl()), keys);
+				new CertificateProfile.Root(rootName(generation), ORGANIZATION, this.properties.ca().rootTtl()), keys,
+				this.keys.current().provider());
 		AuthorityEntity entity = save(UUID.randomUUID().toString(), AuthorityEntity.Kind.ROOT, generation, null, root,
 				keys.getPrivate());
 		all.add(entity);
@@ -302,11 +296,11 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 	private AuthorityEntity createIntermediate(List<AuthorityEntity> all, AuthorityEntity rootEntity) {
 		int generation = nextGeneration(all, AuthorityEntity.Kind.INTERMEDIATE);
 		X509Certificate root = Pem.readCertificate(rootEntity.getCertificatePem());
-		KeyPair keys = KeyType.EC_P256.generate(this.random);
+		KeyPair keys = this.keys.generate(KeyType.EC_P256);
 		X509Certificate intermediate = this.signer.sign(
 				new CertificateProfile.Intermediate("Tether Intermediate CA " + this.properties.trustDomain(),
 						ORGANIZATION, this.properties.ca().intermediateTtl()),
-				keys.getPublic(), new CaCredential(root, open(rootEntity)), this.urls.forIntermediate(root));
+				keys.getPublic(), this.keys.credential(rootEntity), this.urls.forIntermediate(root));
 		return save(UUID.randomUUID().toString(), AuthorityEntity.Kind.INTERMEDIATE, generation, rootEntity.getId(),
 				intermediate, keys.getPrivate());
 	}
@@ -355,8 +349,7 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 			throw new IllegalStateException("The CA hierarchy in the database has no active intermediate under an "
 					+ "active root; restore the database from a backup");
 		}
-		CaCredential credential = new CaCredential(Pem.readCertificate(intermediate.getCertificatePem()),
-				open(intermediate));
+		CaCredential credential = this.keys.credential(intermediate);
 		return new Hierarchy(trusted(all, AuthorityEntity.Kind.ROOT), Pem.readCertificate(root.getCertificatePem()),
 				credential, intermediate.getId(), trusted(all, AuthorityEntity.Kind.INTERMEDIATE), issuers(all),
 				sequence(all));
@@ -427,29 +420,12 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 
 	private AuthorityEntity save(String id, AuthorityEntity.Kind kind, int generation, String parentId,
 			X509Certificate certificate, PrivateKey key) {
-		String sealed = Base64.getEncoder().encodeToString(this.kek.seal(key, associatedData(id)));
-		return this.authorities.save(new AuthorityEntity(id, kind, generation, parentId,
-				certificate.getSubjectX500Principal().getName(), SerialNumbers.toHex(certificate.getSerialNumber()),
-				KeyType.of(certificate.getPublicKey()).id(), Pem.write(certificate), sealed,
-				certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), this.clock.instant()));
-	}
-
-	private PrivateKey open(AuthorityEntity authority) {
-		try {
-			return this.kek.open(Base64.getDecoder().decode(authority.getSealedKey()),
-					associatedData(authority.getId()));
-		}
-		catch (PkiException ex) {
-			throw new IllegalStateException(
-					"Cannot open the private key of CA " + authority.getId() + ": " + ex.getMessage()
-							+ ". Start with the KEK used when the CA was created (TETHER_KEK, tether.kek-file "
-							+ "or <data-dir>/kek).",
-					ex);
-		}
-	}
-
-	private static byte[] associatedData(String authorityId) {
-		return ("tether-authority:" + authorityId).getBytes(StandardCharsets.UTF_8);
+		String reference = this.keys.keep(id, kind, certificate, key);
+		return this.authorities
+			.save(new AuthorityEntity(id, kind, generation, parentId, certificate.getSubjectX500Principal().getName(),
+					SerialNumbers.toHex(certificate.getSerialNumber()), KeyType.of(certificate.getPublicKey()).id(),
+					Pem.write(certificate), this.keys.current().id(), reference, certificate.getNotBefore().toInstant(),
+					certificate.getNotAfter().toInstant(), this.clock.instant()));
 	}
 
 	@Override
@@ -492,7 +468,7 @@ class HierarchyAuthority implements CertificateAuthority, IssuingAuthorities {
 			.filter((found) -> found.getStatus() != AuthorityEntity.Status.RETIRED
 					&& found.getStatus() != AuthorityEntity.Status.REVOKED)
 			.orElseThrow(() -> new IllegalStateException("Authority " + issuerId + " does not sign any more"));
-		return new CaCredential(Pem.readCertificate(authority.getCertificatePem()), open(authority));
+		return this.keys.credential(authority);
 	}
 
 	@Override

@@ -248,7 +248,8 @@ class RotationPlanTest {
 	private static TetherProperties properties(Duration rootTtl, Duration intermediateTtl, Duration check,
 			Duration maxTtl) {
 		return new TetherProperties(Path.of("data"), "example.org", null, null,
-				new TetherProperties.Ca(rootTtl, intermediateTtl, check),
+				new TetherProperties.Ca(rootTtl, intermediateTtl, check, "kek",
+						new TetherProperties.Pkcs11(null, null, null, null, null)),
 				new TetherProperties.Issuance(maxTtl, Duration.ofMinutes(1), Duration.ofHours(1), List.of(), List.of(),
 						Duration.ZERO, 256, 8192),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),

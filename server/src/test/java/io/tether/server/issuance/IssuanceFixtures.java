@@ -53,7 +53,8 @@ final class IssuanceFixtures {
 
 	static TetherProperties properties(List<String> allowedKeyTypes, List<String> allowedDnsSuffixes) {
 		return new TetherProperties(Path.of("data"), TRUST_DOMAIN, null, null,
-				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365), Duration.ofMinutes(1)),
+				new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365), Duration.ofMinutes(1), "kek",
+						new TetherProperties.Pkcs11(null, null, null, null, null)),
 				new TetherProperties.Issuance(MAX_TTL, MIN_TTL, TTL, allowedKeyTypes, allowedDnsSuffixes, Duration.ZERO,
 						256, 8192),
 				new TetherProperties.Server(List.of(), Duration.ofDays(30), Duration.ofMinutes(1)),
