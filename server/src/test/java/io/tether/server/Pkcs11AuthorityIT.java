@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -22,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.tether.pki.Csr;
+import io.tether.pki.KeyEncryptionKey;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
@@ -178,6 +180,41 @@ class Pkcs11AuthorityIT {
 		}
 	}
 
+	@Test
+	@Order(4)
+	void aKekHierarchyOnPostgresMovesIntoTheTokenAtItsNextRotation() throws Exception {
+		try (TestDatabases.PostgresSchema schema = TestDatabases.postgres()) {
+			Map<String, Object> sealed = new HashMap<>();
+			sealed.put("tether.trust-domain", TD);
+			sealed.put("spring.datasource.url", schema.jdbcUrl());
+			sealed.put("tether.kek", KeyEncryptionKey.generate(new SecureRandom()).toBase64());
+			Path data = this.dir.resolve("migrating");
+			X509Certificate sealedIntermediate;
+			try (RunningServer server = RunningServer.start(data, sealed)) {
+				sealedIntermediate = issueChain(server).get(1);
+			}
+			Map<String, Object> token = pkcs11();
+			token.putAll(sealed);
+			try (RunningServer server = RunningServer.start(data, token)) {
+				assertThat(issueChain(server).get(1)).as("the sealed intermediate signs on under key-store=pkcs11")
+					.isEqualTo(sealedIntermediate);
+				assertThat(rotate(server, "{\"kind\":\"intermediate\"}").statusCode()).isEqualTo(200);
+				assertThat(rotate(server, "{\"kind\":\"intermediate\"}").statusCode()).isEqualTo(200);
+				List<X509Certificate> rotated = issueChain(server);
+				assertThat(rotated.get(1)).isNotEqualTo(sealedIntermediate);
+				verify(server, rotated.get(0), "after moving into the token");
+				JdbcTemplate jdbc = server.bean(JdbcTemplate.class);
+				assertThat(jdbc.queryForList(
+						"select kind, generation from authority where key_store = 'kek' and sealed_key is not null "
+								+ "and key_label is null order by kind, generation"))
+					.as("the authorities made before keep their sealed keys")
+					.hasSize(2);
+				assertKeysOnlyInToken(server, "where key_store = 'pkcs11'", 1);
+				assertThat(authority(server, "intermediate", 2)).isEqualTo(rotated.get(1));
+			}
+		}
+	}
+
 	private static Map<String, Object> pkcs11() {
 		Map<String, Object> properties = new HashMap<>();
 		properties.put("tether.trust-domain", TD);
@@ -195,8 +232,13 @@ class Pkcs11AuthorityIT {
 	 * @param expected how many authorities, or -1 for any number
 	 */
 	private static void assertKeysOnlyInToken(RunningServer server, int expected) throws GeneralSecurityException {
+		assertKeysOnlyInToken(server, "", expected);
+	}
+
+	private static void assertKeysOnlyInToken(RunningServer server, String where, int expected)
+			throws GeneralSecurityException {
 		List<Map<String, Object>> rows = server.bean(JdbcTemplate.class)
-			.queryForList("select id, kind, key_store, sealed_key, key_label, certificate_pem from authority");
+			.queryForList("select id, kind, key_store, sealed_key, key_label, certificate_pem from authority " + where);
 		if (expected >= 0) {
 			assertThat(rows).hasSize(expected);
 		}
