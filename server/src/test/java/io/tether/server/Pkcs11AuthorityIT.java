@@ -1,6 +1,8 @@
 package io.tether.server;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import java.util.regex.Pattern;
 
 import io.tether.pki.Csr;
 import io.tether.pki.KeyEncryptionKey;
+import io.tether.pki.KeyIdentifiers;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.SpiffeId;
@@ -122,6 +127,8 @@ class Pkcs11AuthorityIT {
 			verify(server, first.get(0), "first");
 			first.get(1).verify(root.getPublicKey());
 			assertKeysOnlyInToken(server, 2);
+			awaitCrl(server, root);
+			awaitCrl(server, first.get(1));
 		}
 		try (RunningServer server = RunningServer.start(data, properties)) {
 			List<X509Certificate> again = issueChain(server);
@@ -278,6 +285,24 @@ class Pkcs11AuthorityIT {
 			certificates.add(token.getCertificate(alias));
 		}
 		return certificates;
+	}
+
+	/** The authority's CRL, signed in the token, once published. */
+	private static X509CRL awaitCrl(RunningServer server, X509Certificate authority) throws Exception {
+		String path = "/crl/" + KeyIdentifiers.hex(KeyIdentifiers.subjectKeyIdentifier(authority)) + ".crl";
+		Instant deadline = Instant.now().plusSeconds(20);
+		while (true) {
+			HttpResponse<byte[]> response = server.anonymousClient()
+				.send(HttpRequest.newBuilder(server.uri(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+			if (response.statusCode() == 200) {
+				X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
+					.generateCRL(new ByteArrayInputStream(response.body()));
+				crl.verify(authority.getPublicKey());
+				return crl;
+			}
+			assertThat(Instant.now()).as("CRL of %s", authority.getSubjectX500Principal()).isBefore(deadline);
+			Thread.sleep(100);
+		}
 	}
 
 	private static String messages(Throwable ex) {

@@ -27,6 +27,14 @@ class TetherPropertiesTest {
 	}
 
 	@Test
+	void anUnknownCaKeyStoreIsRefusedNamingTheChoices() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365),
+					Duration.ofMinutes(1), "hsm", new TetherProperties.Pkcs11(null, null, null, null, null)))
+			.withMessage("tether.ca.key-store must be 'kek' or 'pkcs11', not 'hsm'");
+	}
+
+	@Test
 	void zeroGraceIsAllowed() {
 		assertThat(new TetherProperties.Agent(Duration.ofHours(24), Duration.ZERO).reattestGrace()).isZero();
 	}
