@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param subject its subject DN
  * @param serialNumber its serial number, hex
  * @param keyType its key type
+ * @param keyStore where its private key is: {@code kek} (sealed under the KEK in the
+ * database) or {@code pkcs11} (in a PKCS#11 token, which never lets it out)
  * @param notBefore start of validity
  * @param notAfter end of validity
  * @param status its state: {@code prepared}, {@code active}, {@code retiring},
@@ -29,6 +31,6 @@ import java.time.Instant;
  * @param certificatePem its certificate, PEM
  */
 public record AuthorityView(String id, String kind, int generation, String subject, String serialNumber, String keyType,
-		Instant notBefore, Instant notAfter, String status, String next, Instant nextAt, String parentId, String sha256,
-		String keyId, String crlUrl, Instant revokedAt, String certificatePem) {
+		String keyStore, Instant notBefore, Instant notAfter, String status, String next, Instant nextAt,
+		String parentId, String sha256, String keyId, String crlUrl, Instant revokedAt, String certificatePem) {
 }

@@ -76,10 +76,11 @@ class CaCommand extends GroupCommand {
 
 	static void printTable(CaView ca, PrintWriter out) {
 		Instant now = Instant.now();
-		Table table = new Table("KIND", "GEN", "STATUS", "NEXT", "SUBJECT", "KEY", "NOT AFTER", "EXPIRES", "SHA-256");
+		Table table = new Table("KIND", "GEN", "STATUS", "NEXT", "SUBJECT", "KEY", "KEY STORE", "NOT AFTER", "EXPIRES",
+				"SHA-256");
 		for (AuthorityView authority : ca.authorities()) {
 			table.row(authority.kind(), authority.generation(), authority.status(), next(authority, now),
-					authority.subject(), authority.keyType(), authority.notAfter(),
+					authority.subject(), authority.keyType(), authority.keyStore(), authority.notAfter(),
 					Times.until(authority.notAfter(), now), authority.sha256());
 		}
 		out.println("trust domain " + ca.trustDomain());

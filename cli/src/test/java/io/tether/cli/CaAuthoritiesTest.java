@@ -83,7 +83,7 @@ class CaAuthoritiesTest {
 
 	private static AuthorityView authority(String id, String kind, int generation, String status, String keyId) {
 		Instant now = Instant.now();
-		return new AuthorityView(id, kind, generation, "CN=" + kind, "01", "ec-p256", now, now.plusSeconds(3600),
+		return new AuthorityView(id, kind, generation, "CN=" + kind, "01", "ec-p256", "kek", now, now.plusSeconds(3600),
 				status, null, null, null, "00", keyId, null, null, null);
 	}
 

@@ -234,8 +234,8 @@ class OcspCheckTest {
 
 	static AuthorityView authority(String kind, X509Certificate certificate) {
 		return new AuthorityView(kind + "-id", kind, 1, certificate.getSubjectX500Principal().getName(), "1", "ec-p256",
-				certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), "active", null, null,
-				null, "00", KeyIdentifiers.hex(KeyIdentifiers.subjectKeyIdentifier(certificate)), null, null,
+				"kek", certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), "active", null,
+				null, null, "00", KeyIdentifiers.hex(KeyIdentifiers.subjectKeyIdentifier(certificate)), null, null,
 				Pem.write(List.of(certificate)));
 	}
 

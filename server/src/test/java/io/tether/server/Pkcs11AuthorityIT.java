@@ -155,6 +155,9 @@ class Pkcs11AuthorityIT {
 			assertThat(rotated.get(1).getPublicKey()).isNotEqualTo(first.get(1).getPublicKey());
 			verify(server, rotated.get(0), "after rotation");
 			assertKeysOnlyInToken(server, 4);
+			authorities(server).forEach((authority) -> assertThat(authority.get("keyStore").asString())
+				.as("tether ca show tells where each key is")
+				.isEqualTo("pkcs11"));
 		}
 	}
 
@@ -226,6 +229,10 @@ class Pkcs11AuthorityIT {
 					.hasSize(2);
 				assertKeysOnlyInToken(server, "where key_store = 'pkcs11'", 1);
 				assertThat(authority(server, "intermediate", 2)).isEqualTo(rotated.get(1));
+				List<String> stores = new ArrayList<>();
+				authorities(server).forEach((authority) -> stores.add(authority.get("kind").asString() + " "
+						+ authority.get("generation").asInt() + " " + authority.get("keyStore").asString()));
+				assertThat(stores).containsExactly("root 1 kek", "intermediate 1 kek", "intermediate 2 pkcs11");
 			}
 		}
 	}

@@ -54,7 +54,7 @@ public class Authorities {
 		X509Certificate certificate = Pem.readCertificate(entity.getCertificatePem());
 		return new AuthorityView(entity.getId(), entity.getKind().name().toLowerCase(Locale.ROOT),
 				entity.getGeneration(), certificate.getSubjectX500Principal().getName(),
-				SerialNumbers.toHex(certificate.getSerialNumber()), entity.getKeyType(),
+				SerialNumbers.toHex(certificate.getSerialNumber()), entity.getKeyType(), entity.getKeyStore(),
 				certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
 				entity.getStatus().name().toLowerCase(Locale.ROOT),
 				next.map(RotationPlan.Transition::state).orElse(null),
