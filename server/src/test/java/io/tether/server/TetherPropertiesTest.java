@@ -1,8 +1,15 @@
 package io.tether.server;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -32,6 +39,19 @@ class TetherPropertiesTest {
 			.isThrownBy(() -> new TetherProperties.Ca(Duration.ofDays(3650), Duration.ofDays(365),
 					Duration.ofMinutes(1), "hsm", new TetherProperties.Pkcs11(null, null, null, null, null)))
 			.withMessage("tether.ca.key-store must be 'kek' or 'pkcs11', not 'hsm'");
+	}
+
+	@Test
+	void theCaKeyStoreSettingsBindFromTheEnvironmentVariablesTheDocsName() {
+		Map<String, Object> environment = Map.of("TETHER_CA_KEY_STORE", "pkcs11", "TETHER_CA_PKCS11_LIBRARY",
+				"/usr/lib/softhsm/libsofthsm2.so", "TETHER_CA_PKCS11_SLOT_LIST_INDEX", "2", "TETHER_CA_PKCS11_PIN",
+				"1234", "TETHER_CA_PKCS11_PIN_FILE", "/run/secrets/pin");
+		Binder binder = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+				StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment)));
+		TetherProperties.Ca ca = binder.bindOrCreate("tether.ca", TetherProperties.Ca.class);
+		assertThat(ca.inToken()).isTrue();
+		assertThat(ca.pkcs11()).isEqualTo(new TetherProperties.Pkcs11(Path.of("/usr/lib/softhsm/libsofthsm2.so"), null,
+				2, "1234", Path.of("/run/secrets/pin")));
 	}
 
 	@Test
