@@ -29,11 +29,11 @@ TETHER_BENCH_PKCS11_SLOT=$(sed -n 's/.*reassigned to slot \([0-9]*\).*/\1/p' <<<
 export TETHER_BENCH_PKCS11_SLOT
 
 echo "bench: compiling pki" >&2
-"$root/mvnw" -q -B -o -pl pki -am compile >&2
+"$root/mvnw" -q -B -pl pki -am compile >&2
 for artifact in org.openjdk.jmh:jmh-core:1.37 org.openjdk.jmh:jmh-generator-annprocess:1.37; do
-	"$root/mvnw" -q -B -o dependency:get -Dartifact="$artifact" >&2
+	"$root/mvnw" -q -B dependency:get -Dartifact="$artifact" >&2
 done
-"$root/mvnw" -q -B -o -pl pki dependency:build-classpath -Dmdep.includeScope=runtime \
+"$root/mvnw" -q -B -pl pki dependency:build-classpath -Dmdep.includeScope=runtime \
 	-Dmdep.outputFile="$work/classpath" >&2
 jmh="$m2/org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar:$m2/net/sf/jopt-simple/jopt-simple/5.0.4/jopt-simple-5.0.4.jar:$m2/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar"
 classpath="$root/pki/target/classes:$(cat "$work/classpath"):$jmh"
