@@ -24,6 +24,7 @@ import javax.net.ssl.TrustManager;
 
 import io.tether.api.Problem;
 import io.tether.api.ProblemType;
+import io.tether.pki.PinnedRootTrustManager;
 import io.tether.pki.TlsContexts;
 
 /**
@@ -90,7 +91,7 @@ final class ServerClient {
 	static ServerClient pinned(List<URI> servers, String rootSha256) {
 		try {
 			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(null, new TrustManager[] { new PinnedRootTrustManager(rootSha256) }, null);
+			context.init(null, new TrustManager[] { new PinnedRootTrustManager(rootSha256, "join token") }, null);
 			return new ServerClient(servers, context.getSocketFactory(), REQUEST_TIMEOUT);
 		}
 		catch (GeneralSecurityException ex) {

@@ -27,6 +27,7 @@ import io.tether.pki.AtomicFiles;
 import io.tether.pki.Csr;
 import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
+import io.tether.pki.PinnedRootTrustManager;
 import io.tether.pki.SpiffeId;
 import io.tether.pki.Thumbprints;
 import picocli.CommandLine.Command;
@@ -85,7 +86,7 @@ class LoginCommand implements Callable<Integer> {
 			throw new CliException(ExitCode.USAGE,
 					directory.resolve(CONFIG) + " exists; pass --force to replace it, or --dir for another directory");
 		}
-		PinnedRootTrustManager trust = new PinnedRootTrustManager(parts[3]);
+		PinnedRootTrustManager trust = new PinnedRootTrustManager(parts[3], "enrollment token");
 		try (HttpClient http = client(trust)) {
 			// any public answer completes a handshake: the server's certificate names the
 			// trust domain the CSR asks for
