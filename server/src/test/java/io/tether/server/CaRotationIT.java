@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,12 +13,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import io.tether.pki.Csr;
 import io.tether.pki.KeyEncryptionKey;
-import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
-import io.tether.pki.SpiffeId;
-import io.tether.pki.testing.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CaRotationIT {
 
 	private static final String TD = "rotation.example";
+
+	private static final String WEB = "spiffe://" + TD + "/ns/web";
 
 	@TempDir
 	Path dir;
@@ -62,7 +59,7 @@ class CaRotationIT {
 			JsonNode rotated = json.readTree(rotate(server, "{\"kind\":\"root\"}").body());
 			assertThat(rotated.get("done").asString()).contains("root rotation");
 			assertThat(statuses(server, "root")).containsExactly("active", "prepared");
-			assertThat(bundle(server, false)).hasSize(2);
+			assertThat(server.bundle(false)).hasSize(2);
 			assertThat(server.bundleFile()).as("the CLI's bundle follows at the next admin check").hasSize(1);
 			List<List<String>> prepared = tables(jdbc);
 			assertProblem(rotate(server, "{\"kind\":\"root\"}"), 409, "already prepared");
@@ -71,18 +68,18 @@ class CaRotationIT {
 			// an intermediate rotation prepares, then activates
 			rotate(server, "{\"kind\":\"intermediate\"}");
 			assertThat(statuses(server, "intermediate")).containsExactly("active", "prepared");
-			assertThat(bundle(server, true)).as("two roots, two intermediates").hasSize(4);
+			assertThat(server.bundle(true)).as("two roots, two intermediates").hasSize(4);
 			rotate(server, "{\"kind\":\"intermediate\"}");
 			assertThat(statuses(server, "intermediate")).containsExactly("retiring", "active");
 			X509Certificate leaf = issue(server);
-			verify(server, leaf, "after manual rotation");
+			server.opensslVerify(this.dir.resolve("verify-after-manual-rotation"), leaf);
 
 			// an emergency: the active one is revoked and leaves every bundle at once
 			X509Certificate compromised = intermediate(server, 2);
 			JsonNode emergency = json.readTree(rotate(server, "{\"kind\":\"intermediate\",\"emergency\":true}").body());
 			assertThat(emergency.get("done").asString()).contains("revoked intermediate generation 2");
 			assertThat(statuses(server, "intermediate")).containsExactly("retiring", "revoked", "active");
-			assertThat(bundle(server, true)).doesNotContain(compromised).hasSize(4);
+			assertThat(server.bundle(true)).doesNotContain(compromised).hasSize(4);
 			List<String> shown = new ArrayList<>();
 			json.readTree(server.get(server.adminClient(), "/v1/status").body())
 				.get("authorities")
@@ -122,7 +119,7 @@ class CaRotationIT {
 				while (!firstRetiredSecondActive(statuses(first, "root"))) {
 					assertThat(Instant.now()).as("the first root retires within two of its lives").isBefore(deadline);
 					RunningServer replica = (round++ % 2 == 0) ? first : second;
-					List<X509Certificate> chain = issueChain(replica);
+					List<X509Certificate> chain = replica.issueChain(WEB);
 					assertThat(chainsTo(chain, replica.bundleFile()))
 						.as("leaf %s chains to a root in the CLI's bundle", round)
 						.isTrue();
@@ -143,9 +140,9 @@ class CaRotationIT {
 						"select count(*) from authority where kind = 'INTERMEDIATE' and status = 'ACTIVE'", Long.class))
 					.isEqualTo(1);
 				Thread.sleep(1500);
-				assertThat(bundle(first, true)).as("both replicas serve one bundle").isEqualTo(bundle(second, true));
+				assertThat(first.bundle(true)).as("both replicas serve one bundle").isEqualTo(second.bundle(true));
 				assertThat(first.bundleFile()).as("the CLI's bundle holds the roots published, not the retired one")
-					.isEqualTo(bundle(first, false))
+					.isEqualTo(first.bundle(false))
 					.doesNotContain(root(first, 1));
 				assertThat(first.get(first.adminClient(), "/v1/status").statusCode()).isEqualTo(200);
 			}
@@ -226,14 +223,8 @@ class CaRotationIT {
 		throw new AssertionError("no " + kind + " generation " + generation);
 	}
 
-	private static List<X509Certificate> bundle(RunningServer server, boolean intermediates) {
-		return Pem.readCertificates(
-				server.get(server.anonymousClient(), "/v1/bundle" + (intermediates ? "?intermediates=true" : ""))
-					.body());
-	}
-
 	private static X509Certificate issue(RunningServer server) {
-		return issueChain(server).get(0);
+		return server.issueChain(WEB).get(0);
 	}
 
 	/**
@@ -255,34 +246,6 @@ class CaRotationIT {
 			}
 		}
 		return false;
-	}
-
-	private static List<X509Certificate> issueChain(RunningServer server) {
-		String spiffeId = "spiffe://" + TD + "/ns/web";
-		String csr = Csr.create(KeyType.EC_P256.generate(), SpiffeId.parse(spiffeId), List.of()).toPem();
-		HttpResponse<String> response = server.postJson(server.adminClient(), "/v1/certificates",
-				json.writeValueAsString(Map.of("csr", csr, "spiffeId", spiffeId)));
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		List<X509Certificate> chain = Pem
-			.readCertificates(json.readTree(response.body()).get("certificateChain").asString());
-		assertThat(chain).hasSize(2);
-		return chain;
-	}
-
-	/**
-	 * openssl verifies the leaf against the roots the server publishes and the
-	 * intermediates it lists.
-	 */
-	private void verify(RunningServer server, X509Certificate leaf, String name) throws IOException {
-		Path work = Files.createDirectories(this.dir.resolve("verify-" + name.replace(' ', '-')));
-		Files.writeString(work.resolve("bundle.pem"), Pem.write(bundle(server, false)));
-		List<X509Certificate> all = bundle(server, true);
-		Files.writeString(work.resolve("intermediates.pem"),
-				Pem.write(all.subList(bundle(server, false).size(), all.size())));
-		Files.writeString(work.resolve("leaf.pem"), Pem.write(leaf));
-		Commands.Result result = Commands.run(work, "openssl", "verify", "-CAfile", "bundle.pem", "-untrusted",
-				"intermediates.pem", "leaf.pem");
-		assertThat(result.exitCode()).as(name + ": " + result.output()).isZero();
 	}
 
 }

@@ -26,12 +26,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.tether.pki.Csr;
 import io.tether.pki.KeyEncryptionKey;
 import io.tether.pki.KeyIdentifiers;
-import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
-import io.tether.pki.SpiffeId;
 import io.tether.pki.testing.Commands;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +62,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class Pkcs11AuthorityIT {
 
 	private static final String TD = "hsm.example";
+
+	private static final String WEB = "spiffe://" + TD + "/ns/web";
 
 	private static final String PIN = "4711-tether";
 
@@ -130,30 +129,30 @@ class Pkcs11AuthorityIT {
 		List<X509Certificate> first;
 		X509Certificate root;
 		try (RunningServer server = RunningServer.start(data, properties)) {
-			first = issueChain(server);
-			root = bundle(server, false).get(0);
-			verify(server, first.get(0), "first");
+			first = server.issueChain(WEB);
+			root = server.bundle(false).get(0);
+			server.opensslVerify(this.dir.resolve("verify-first"), first.get(0));
 			first.get(1).verify(root.getPublicKey());
 			assertKeysOnlyInToken(server, 2);
 			awaitCrl(server, root);
 			awaitCrl(server, first.get(1));
 		}
 		try (RunningServer server = RunningServer.start(data, properties)) {
-			List<X509Certificate> again = issueChain(server);
+			List<X509Certificate> again = server.issueChain(WEB);
 			assertThat(again.get(1)).as("the restarted server signs with the same intermediate")
 				.isEqualTo(first.get(1));
-			assertThat(bundle(server, false)).containsExactly(root);
-			verify(server, again.get(0), "after restart");
+			assertThat(server.bundle(false)).containsExactly(root);
+			server.opensslVerify(this.dir.resolve("verify-after-restart"), again.get(0));
 
 			// rotations make their keys in the token
 			assertThat(rotate(server, "{\"kind\":\"root\"}").statusCode()).isEqualTo(200);
 			assertThat(rotate(server, "{\"kind\":\"intermediate\"}").statusCode()).isEqualTo(200);
 			assertThat(rotate(server, "{\"kind\":\"intermediate\"}").statusCode()).isEqualTo(200);
 			assertThat(statuses(server, "intermediate")).containsExactly("retiring", "active");
-			List<X509Certificate> rotated = issueChain(server);
+			List<X509Certificate> rotated = server.issueChain(WEB);
 			assertThat(rotated.get(1)).as("a new intermediate signs").isNotEqualTo(first.get(1));
 			assertThat(rotated.get(1).getPublicKey()).isNotEqualTo(first.get(1).getPublicKey());
-			verify(server, rotated.get(0), "after rotation");
+			server.opensslVerify(this.dir.resolve("verify-after-rotation"), rotated.get(0));
 			assertKeysOnlyInToken(server, 4);
 			authorities(server).forEach((authority) -> assertThat(authority.get("keyStore").asString())
 				.as("tether ca show tells where each key is")
@@ -179,19 +178,19 @@ class Pkcs11AuthorityIT {
 		properties.put("tether.admin.ttl", "PT5S");
 		properties.put("tether.admin.check-interval", "PT0.5S");
 		try (RunningServer server = RunningServer.start(this.dir.resolve("compressed"), properties)) {
-			X509Certificate firstRoot = bundle(server, false).get(0);
+			X509Certificate firstRoot = server.bundle(false).get(0);
 			Instant deadline = Instant.now().plusSeconds(70);
-			List<X509Certificate> chain = issueChain(server);
+			List<X509Certificate> chain = server.issueChain(WEB);
 			while (chain.get(1).getIssuerX500Principal().equals(firstRoot.getSubjectX500Principal())) {
 				assertThat(Instant.now()).as("the second root signs within two of the first root's lives")
 					.isBefore(deadline);
 				Thread.sleep(500);
-				chain = issueChain(server);
+				chain = server.issueChain(WEB);
 			}
 			X509Certificate secondRoot = authority(server, "root", 2);
 			chain.get(1).verify(secondRoot.getPublicKey());
 			chain.get(0).verify(chain.get(1).getPublicKey());
-			verify(server, chain.get(0), "under the second root");
+			server.opensslVerify(this.dir.resolve("verify-under-the-second-root"), chain.get(0));
 			assertThat(tokenCertificates()).as("the second root's key is in the token, with its certificate")
 				.contains(secondRoot);
 			assertKeysOnlyInToken(server, -1);
@@ -209,18 +208,18 @@ class Pkcs11AuthorityIT {
 			Path data = this.dir.resolve("migrating");
 			X509Certificate sealedIntermediate;
 			try (RunningServer server = RunningServer.start(data, sealed)) {
-				sealedIntermediate = issueChain(server).get(1);
+				sealedIntermediate = server.issueChain(WEB).get(1);
 			}
 			Map<String, Object> token = pkcs11();
 			token.putAll(sealed);
 			try (RunningServer server = RunningServer.start(data, token)) {
-				assertThat(issueChain(server).get(1)).as("the sealed intermediate signs on under key-store=pkcs11")
+				assertThat(server.issueChain(WEB).get(1)).as("the sealed intermediate signs on under key-store=pkcs11")
 					.isEqualTo(sealedIntermediate);
 				assertThat(rotate(server, "{\"kind\":\"intermediate\"}").statusCode()).isEqualTo(200);
 				assertThat(rotate(server, "{\"kind\":\"intermediate\"}").statusCode()).isEqualTo(200);
-				List<X509Certificate> rotated = issueChain(server);
+				List<X509Certificate> rotated = server.issueChain(WEB);
 				assertThat(rotated.get(1)).isNotEqualTo(sealedIntermediate);
-				verify(server, rotated.get(0), "after moving into the token");
+				server.opensslVerify(this.dir.resolve("verify-after-moving-into-the-token"), rotated.get(0));
 				JdbcTemplate jdbc = server.bean(JdbcTemplate.class);
 				assertThat(jdbc.queryForList(
 						"select kind, generation from authority where key_store = 'kek' and sealed_key is not null "
@@ -355,40 +354,6 @@ class Pkcs11AuthorityIT {
 			}
 		}
 		throw new AssertionError("no " + kind + " generation " + generation);
-	}
-
-	private static List<X509Certificate> bundle(RunningServer server, boolean intermediates) {
-		return Pem.readCertificates(
-				server.get(server.anonymousClient(), "/v1/bundle" + (intermediates ? "?intermediates=true" : ""))
-					.body());
-	}
-
-	private static List<X509Certificate> issueChain(RunningServer server) {
-		String spiffeId = "spiffe://" + TD + "/ns/web";
-		String csr = Csr.create(KeyType.EC_P256.generate(), SpiffeId.parse(spiffeId), List.of()).toPem();
-		HttpResponse<String> response = server.postJson(server.adminClient(), "/v1/certificates",
-				json.writeValueAsString(Map.of("csr", csr, "spiffeId", spiffeId)));
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		List<X509Certificate> chain = Pem
-			.readCertificates(json.readTree(response.body()).get("certificateChain").asString());
-		assertThat(chain).hasSize(2);
-		return chain;
-	}
-
-	/**
-	 * openssl verifies the leaf against the roots the server publishes and the
-	 * intermediates it lists.
-	 */
-	private void verify(RunningServer server, X509Certificate leaf, String name) throws IOException {
-		Path work = Files.createDirectories(this.dir.resolve("verify-" + name.replace(' ', '-')));
-		List<X509Certificate> roots = bundle(server, false);
-		List<X509Certificate> all = bundle(server, true);
-		Files.writeString(work.resolve("bundle.pem"), Pem.write(roots));
-		Files.writeString(work.resolve("intermediates.pem"), Pem.write(all.subList(roots.size(), all.size())));
-		Files.writeString(work.resolve("leaf.pem"), Pem.write(leaf));
-		Commands.Result result = Commands.run(work, "openssl", "verify", "-x509_strict", "-CAfile", "bundle.pem",
-				"-untrusted", "intermediates.pem", "leaf.pem");
-		assertThat(result.exitCode()).as(name + ": " + result.output()).isZero();
 	}
 
 }

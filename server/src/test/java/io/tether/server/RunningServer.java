@@ -25,12 +25,18 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
+import io.tether.pki.Csr;
+import io.tether.pki.KeyType;
 import io.tether.pki.Pem;
 import io.tether.pki.Pkcs12;
+import io.tether.pki.SpiffeId;
+import io.tether.pki.testing.Commands;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A Tether server started in this JVM on a random port, and HTTP clients to talk to it
@@ -182,6 +188,54 @@ final class RunningServer implements AutoCloseable {
 					.header("Content-Type", "application/json")
 					.POST(HttpRequest.BodyPublishers.ofString(json))
 					.build());
+	}
+
+	/**
+	 * @param intermediates whether the intermediates follow the roots
+	 * @return the roots this server publishes at {@code /v1/bundle}
+	 */
+	List<X509Certificate> bundle(boolean intermediates) {
+		return Pem.readCertificates(
+				get(anonymousClient(), "/v1/bundle" + (intermediates ? "?intermediates=true" : "")).body());
+	}
+
+	/**
+	 * Issues a certificate through the admin API on a new key.
+	 * @param spiffeId the workload's SPIFFE ID
+	 * @return the chain answered: the leaf, then its intermediate
+	 */
+	List<X509Certificate> issueChain(String spiffeId) {
+		String csr = Csr.create(KeyType.EC_P256.generate(), SpiffeId.parse(spiffeId), List.of()).toPem();
+		HttpResponse<String> response = postJson(adminClient(), "/v1/certificates",
+				ServerScenarios.json.writeValueAsString(Map.of("csr", csr, "spiffeId", spiffeId)));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		List<X509Certificate> chain = Pem
+			.readCertificates(ServerScenarios.json.readTree(response.body()).get("certificateChain").asString());
+		assertThat(chain).hasSize(2);
+		return chain;
+	}
+
+	/**
+	 * openssl ({@code verify -x509_strict}) verifies the leaf against the roots this
+	 * server publishes and the intermediates it lists.
+	 * @param work a new directory for the files openssl reads
+	 * @param leaf the certificate to verify
+	 */
+	void opensslVerify(Path work, X509Certificate leaf) {
+		try {
+			Files.createDirectories(work);
+			List<X509Certificate> roots = bundle(false);
+			List<X509Certificate> all = bundle(true);
+			Files.writeString(work.resolve("bundle.pem"), Pem.write(roots));
+			Files.writeString(work.resolve("intermediates.pem"), Pem.write(all.subList(roots.size(), all.size())));
+			Files.writeString(work.resolve("leaf.pem"), Pem.write(leaf));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Commands.Result result = Commands.run(work, "openssl", "verify", "-x509_strict", "-CAfile", "bundle.pem",
+				"-untrusted", "intermediates.pem", "leaf.pem");
+		assertThat(result.exitCode()).as(work.getFileName() + ": " + result.output()).isZero();
 	}
 
 	static HttpResponse<String> send(HttpClient client, HttpRequest request) {
