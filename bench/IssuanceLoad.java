@@ -20,17 +20,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A closed-loop load generator for certificate issuance: N workers each send one signing
- * request after another for a fixed time, against Tether's POST /v1/certificates (mTLS
+ * A load generator for certificate issuance. Closed loop by default: N workers each send
+ * one signing request after another for a fixed time. With --rate=R, open loop: requests
+ * are due at R per second, evenly spaced, whichever of the N workers is free sends the
+ * next, and each latency counts from the moment the request was due (so a server that
+ * falls behind shows in the latency, not as a lower rate). Either way, against Tether's POST /v1/certificates (mTLS
  * with the admin credentials) or a peer CA's API (cfssl's /api/v1/cfssl/sign, over plain
  * HTTP or, given --ca, --cert and --key, mutual TLS). Options: --target=tether|cfssl,
- * --label (names the result line), --url, --csr, --concurrency, --seconds, --warmup-seconds, and for mutual TLS --ca (PEM
+ * --label (names the result line), --url, --csr, --concurrency, --seconds, --warmup-seconds, --rate, and for mutual TLS --ca (PEM
  * roots to trust), --cert (PEM chain) and --key (PKCS#8 EC key). JDK only, run with the
  * source launcher: see bench/issuance.sh.
  */
@@ -69,32 +73,48 @@ public class IssuanceLoad {
 		// warm up (JIT, connection pools, database caches), so that the figure is the steady state
 		Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-seconds", "15")));
 		long warmupEnd = System.nanoTime() + warmup.toNanos();
-		run(client, request, expected, concurrency, warmupEnd, new AtomicLong(), new AtomicLong(),
+		run(client, request, expected, concurrency, System.nanoTime(), warmupEnd, 0, new AtomicLong(), new AtomicLong(),
 				new ConcurrentLinkedQueue<>());
+		double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
 
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
 		ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
 		long start = System.nanoTime();
-		run(client, request, expected, concurrency, start + duration.toNanos(), ok, failed, latencies);
+		run(client, request, expected, concurrency, start, start + duration.toNanos(), rate, ok, failed, latencies);
 		double seconds = (System.nanoTime() - start) / 1e9;
 		List<Long> sorted = new ArrayList<>(latencies);
 		Collections.sort(sorted);
-		System.out.printf("target=%s concurrency=%d seconds=%.1f ok=%d failed=%d throughput=%.1f/s p50=%.1fms p99=%.1fms%n",
-				options.getOrDefault("label", target), concurrency, seconds, ok.get(), failed.get(), ok.get() / seconds, percentile(sorted, 0.50),
+		System.out.printf("target=%s concurrency=%d%s seconds=%.1f ok=%d failed=%d throughput=%.1f/s p50=%.1fms p99=%.1fms%n",
+				options.getOrDefault("label", target), concurrency, (rate > 0) ? String.format(" rate=%.1f/s", rate) : "", seconds, ok.get(), failed.get(), ok.get() / seconds, percentile(sorted, 0.50),
 				percentile(sorted, 0.99));
 		if (ok.get() == 0 || failed.get() > 0) {
 			System.exit(1);
 		}
 	}
 
-	static void run(HttpClient client, HttpRequest request, int expected, int concurrency, long endNanos,
-			AtomicLong ok, AtomicLong failed, ConcurrentLinkedQueue<Long> latencies) throws InterruptedException {
+	/**
+	 * @param rate requests per second due, open loop; 0 for closed loop
+	 */
+	static void run(HttpClient client, HttpRequest request, int expected, int concurrency, long startNanos,
+			long endNanos, double rate, AtomicLong ok, AtomicLong failed, ConcurrentLinkedQueue<Long> latencies)
+			throws InterruptedException {
 		List<Thread> workers = new ArrayList<>();
+		AtomicLong slots = new AtomicLong();
+		long interval = (rate > 0) ? (long) (1e9 / rate) : 0;
 		for (int i = 0; i < concurrency; i++) {
 			workers.add(Thread.ofPlatform().start(() -> {
 				while (System.nanoTime() < endNanos) {
 					long begin = System.nanoTime();
+					if (interval > 0) {
+						begin = startNanos + slots.getAndIncrement() * interval;
+						if (begin >= endNanos) {
+							break;
+						}
+						for (long wait = begin - System.nanoTime(); wait > 0; wait = begin - System.nanoTime()) {
+							LockSupport.parkNanos(wait);
+						}
+					}
 					try {
 						HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
 						if (response.statusCode() == expected) {

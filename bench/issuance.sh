@@ -7,6 +7,8 @@
 #   cfssl-mtls-pg   cfssl serve's /api/v1/cfssl/sign with mutual TLS and a PostgreSQL
 #                   certdb (each certificate inserted before the response)
 #   cfssl-bare      cfssl serve over plain HTTP with no database
+#   tether-half-load  Tether again right after, open loop at half the rate it reached:
+#                   the latency of a server that is not saturated
 # and the ratios tether/cfssl-mtls-pg (like for like) and tether/cfssl-bare. cfssl logs
 # warnings only, as Tether does here (its default logs a line per step of every request).
 #
@@ -118,9 +120,16 @@ done
 java="$JAVA_HOME/bin/java"
 load() { "$java" "$root/bench/IssuanceLoad.java" --concurrency="$concurrency" --seconds="$seconds" \
 	--csr="$work/workload.csr" "$@"; }
-tether=$(load --target=tether --url="https://localhost:$tether_port/v1/certificates" --ca="$admin/ca-bundle.pem" \
-	--cert="$admin/admin-cert.pem" --key="$admin/admin-key.pem" --spiffe-id=spiffe://tether.internal/bench/load)
+rate() { sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$1"; }
+tether_load() { load --url="https://localhost:$tether_port/v1/certificates" --ca="$admin/ca-bundle.pem" \
+	--cert="$admin/admin-cert.pem" --key="$admin/admin-key.pem" --spiffe-id=spiffe://tether.internal/bench/load "$@"; }
+tether=$(tether_load --target=tether)
 echo "$tether"
+# latency at half the rate just measured, open loop (requests due evenly, latency from
+# when each was due): what a client sees from a server that is not saturated
+tether_half=$(tether_load --target=tether --label=tether-half-load --warmup-seconds=5 \
+	--rate="$(awk -v t="$(rate "$tether")" 'BEGIN { printf "%.1f", t / 2 }')")
+echo "$tether_half"
 cfssl_mtls=$(load --target=cfssl --label=cfssl-mtls-pg --url="https://localhost:$cfssl_tls_port/api/v1/cfssl/sign" \
 	--ca="$work/tls-ca.pem" --cert="$work/bench-client.pem" --key="$work/bench-client-key.pem")
 echo "$cfssl_mtls"
@@ -128,6 +137,5 @@ cfssl_bare=$(load --target=cfssl --label=cfssl-bare --url="http://127.0.0.1:$cfs
 echo "$cfssl_bare"
 stored=$(pg -d "$cfssl_db" -At -c "SELECT count(*) FROM certificates")
 echo "cfssl certdb rows: $stored"
-rate() { sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$1"; }
 awk -v t="$(rate "$tether")" -v m="$(rate "$cfssl_mtls")" -v b="$(rate "$cfssl_bare")" 'BEGIN {
 	printf "ratio tether/cfssl-mtls-pg = %.2f\nratio tether/cfssl-bare = %.2f\n", t / m, t / b }'
