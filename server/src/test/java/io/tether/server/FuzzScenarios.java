@@ -179,6 +179,24 @@ abstract class FuzzScenarios extends FixtureScenarios {
 		for (String path : List.of("/v1/bundle", "/v1/bundle?intermediates=true", "/v1/bundle/spiffe")) {
 			targets.add(new Target("GET", path, Identity.ANONYMOUS, null));
 		}
+		HttpResponse<String> operator = this.server.postJson(this.server.adminClient(), "/v1/operators",
+				json.writeValueAsString(body("name", "fuzz-op", "role", "operator")));
+		assertThat(operator.statusCode()).as(operator.body()).isEqualTo(201);
+		String operatorToken = json.readTree(operator.body()).get("token").asString();
+		String operatorCsr = Csr
+			.create(KeyType.EC_P256.generate(), SpiffeId.parse("spiffe://" + TD + "/tether/operator/fuzz-op"),
+					List.of())
+			.toPem();
+		for (String path : List.of("/v1/audit/verify", "/v1/audit/export?after=0", "/v1/operators",
+				"/v1/operators/fuzz-op")) {
+			targets.add(new Target("GET", path, Identity.ADMIN, null));
+		}
+		targets.add(new Target("POST", "/v1/operators", Identity.ADMIN, body("name", "fuzz-op-2", "role", "auditor")));
+		targets.add(new Target("POST", "/v1/operators/nobody/token", Identity.ADMIN, null));
+		targets.add(new Target("POST", "/v1/operators/nobody/revoke", Identity.ADMIN, null));
+		targets.add(new Target("POST", "/v1/operators/enroll", Identity.ANONYMOUS,
+				body("token", operatorToken, "csr", operatorCsr)));
+		targets.add(new Target("POST", "/v1/operators/renew", Identity.ADMIN, body("csr", operatorCsr)));
 		for (String path : List.of("/v1/ca", "/v1/status", "/v1/audit?since=1h&limit=10",
 				"/v1/certificates?status=valid&limit=5", "/v1/certificates?expiringWithin=1h",
 				"/v1/certificates/{serial}", "/v1/entries", "/v1/entries?agent=host-fuzz", "/v1/entries/{entry}",
